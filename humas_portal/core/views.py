@@ -1,0 +1,70 @@
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from . import policy
+from .auth import LockoutAuthenticationForm
+from .models import Role
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LockoutAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("Anda telah keluar."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "core/password_reset_form.html"
+    email_template_name = "core/email/password_reset.txt"
+    subject_template_name = "core/email/password_reset_subject.txt"
+    success_url = reverse_lazy("core:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "core/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "core/password_reset_confirm.html"
+    success_url = reverse_lazy("core:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "core/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+    success_url = reverse_lazy("core:dashboard")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Kata sandi berhasil diubah."))
+        return super().form_valid(form)
+
+
+@login_required
+def dashboard(request):
+    """The staff home: what the user's roles let them reach."""
+    roles = policy.roles_of(request.user)
+    assignments = request.user.role_assignments.select_related("unit").order_by("unit__path", "role")
+    # Each app that has something for staff names a card template in its
+    # AppConfig (``dashboard_card``); the card decides what the user may see.
+    cards = [
+        config.dashboard_card for config in apps.get_app_configs() if getattr(config, "dashboard_card", None)
+    ]
+    return render(
+        request,
+        "core/dashboard.html",
+        {"roles": roles, "Role": Role, "assignments": assignments, "cards": cards},
+    )

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("akun/", include("humas_portal.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("medsos/", include("socialmedia.urls")),
+    path("ppid/", include("ppid.urls")),
+    path("pengaduan/", include("dumas.urls")),
+    path("", include("news.urls")),
+]
+
+if settings.DEBUG:
+    # Production serves MEDIA_ROOT from the web server (see README).
+    urlpatterns.insert(
+        0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    )

@@ -1,0 +1,325 @@
+"""News written by the units, reviewed by their office and read by the public."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from humas_portal.core.models import WorkUnit
+from humas_portal.core.workflow import ReviewableModel, ReviewStatus
+
+
+class PriorityProgram(models.TextChoices):
+    """The ministry's priority areas a news item reports on (domain.md)."""
+
+    KEHIDUPAN_BERAGAMA = "kehidupan-beragama", _("Kualitas kehidupan beragama")
+    KERUKUNAN = "kerukunan", _("Kerukunan dan toleransi umat beragama")
+    LAYANAN_KEAGAMAAN = "layanan-keagamaan", _("Layanan keagamaan")
+    LAYANAN_PENDIDIKAN = "layanan-pendidikan", _("Layanan pendidikan")
+    MUTU_PENDIDIKAN = "mutu-pendidikan-agama", _("Mutu pendidikan agama")
+    TATA_KELOLA = "tata-kelola", _("Tata kelola pemerintahan")
+    MODERASI = "moderasi-beragama", _("Moderasi beragama")
+    HAJI_UMRAH = "haji-umrah", _("Haji dan umrah")
+    PRODUK_HALAL = "produk-halal", _("Produk halal")
+
+
+class Category(models.Model):
+    name = models.CharField(_("nama"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("deskripsi"), blank=True)
+
+    class Meta:
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("news:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("nama"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tag")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("news:tag", kwargs={"slug": self.slug})
+
+
+class NewsItemQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ReviewStatus.PUBLISHED)
+
+    def due_for_publishing(self, now=None):
+        """Approved items whose time has come: what the beat sweep publishes."""
+        now = now or timezone.now()
+        return self.filter(status=ReviewStatus.APPROVED).filter(
+            models.Q(publish_at__isnull=True) | models.Q(publish_at__lte=now)
+        )
+
+    def awaiting_review(self):
+        return self.filter(status=ReviewStatus.SUBMITTED)
+
+    def for_listing(self):
+        """What a public list card needs, in a fixed number of queries."""
+        return self.select_related("unit", "category", "featured_image").only(
+            "id",
+            "title",
+            "slug",
+            "lead",
+            "published_at",
+            "priority_program",
+            "status",
+            "unit__id",
+            "unit__name",
+            "unit__short_name",
+            "unit__slug",
+            "unit__timezone",
+            "category__id",
+            "category__name",
+            "category__slug",
+            "featured_image__id",
+            "featured_image__original",
+            "featured_image__card",
+            "featured_image__thumbnail",
+            "featured_image__alt_text",
+        )
+
+
+class NewsItem(ReviewableModel):
+    title = models.CharField(_("judul"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    lead = models.TextField(
+        _("teras berita"), max_length=600, help_text=_("Ringkasan satu atau dua kalimat.")
+    )
+    # Sanitised with nh3 by news.sanitize before it is stored; never render
+    # unsanitised input.
+    body = models.TextField(_("isi berita"))
+    featured_image = models.ForeignKey(
+        "NewsImage",
+        verbose_name=_("foto utama"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    featured_caption = models.CharField(_("keterangan foto utama"), max_length=300, blank=True)
+    dateline = models.CharField(_("tempat (dateline)"), max_length=100, blank=True)
+    reporter = models.CharField(_("penulis/reporter"), max_length=150, blank=True)
+    editor_credit = models.CharField(_("editor"), max_length=150, blank=True)
+    unit = models.ForeignKey(
+        WorkUnit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="news_items"
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("kategori"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="news_items",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tag"), blank=True, related_name="news_items")
+    priority_program = models.CharField(
+        _("program prioritas"), max_length=40, choices=PriorityProgram.choices, blank=True
+    )
+    event_date = models.DateField(_("tanggal kegiatan"), null=True, blank=True)
+    publish_at = models.DateTimeField(
+        _("jadwal terbit"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan untuk terbit segera setelah disetujui."),
+    )
+    published_at = models.DateTimeField(_("waktu terbit"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pembuat"),
+        on_delete=models.PROTECT,
+        related_name="news_items",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    view_count = models.PositiveBigIntegerField(_("dibaca"), default=0)
+    # Filled on PostgreSQL (``indonesian`` configuration) when an item is
+    # published; the GIN index is created by migration on PostgreSQL only, so
+    # the embedded SQLite default still migrates.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = NewsItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("berita")
+        verbose_name_plural = _("berita")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="news_published_idx",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(
+                fields=["unit", "-published_at", "-id"],
+                name="news_unit_published_idx",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(
+                fields=["category", "-published_at", "-id"],
+                name="news_cat_published_idx",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(
+                fields=["priority_program", "-published_at", "-id"],
+                name="news_prog_published_idx",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(fields=["status", "submitted_at"], name="news_status_submitted_idx"),
+            models.Index(fields=["status", "publish_at"], name="news_status_publish_at_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("news:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ReviewStatus.PUBLISHED
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == ReviewStatus.APPROVED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+
+def _image_path(instance, filename):
+    return f"news/{timezone.now():%Y/%m}/{filename}"
+
+
+class NewsImage(models.Model):
+    """A photo uploaded by a contributor (through the form or the editor).
+
+    The original is stored after it has been verified and stripped of EXIF;
+    the WebP renditions are made by a worker and appear when ready.
+    """
+
+    item = models.ForeignKey(
+        NewsItem,
+        verbose_name=_("berita"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="images",
+    )
+    in_gallery = models.BooleanField(_("tampil di galeri"), default=False)
+    position = models.PositiveIntegerField(_("urutan"), default=0)
+    original = models.ImageField(
+        _("berkas"), upload_to=_image_path, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.CharField(_("teks alternatif"), max_length=200, blank=True)
+    caption = models.CharField(_("keterangan"), max_length=300, blank=True)
+    thumbnail = models.ImageField(upload_to=_image_path, blank=True)
+    card = models.ImageField(upload_to=_image_path, blank=True)
+    full = models.ImageField(upload_to=_image_path, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengunggah"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        WorkUnit,
+        verbose_name=_("unit kerja"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("foto berita")
+        verbose_name_plural = _("foto berita")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.caption or self.original.name
+
+    def url_for(self, rendition: str) -> str:
+        """The rendition's URL, or the original while the worker is busy."""
+        field = getattr(self, rendition, None)
+        if field:
+            return field.url
+        return self.original.url
+
+
+class NewsRevision(models.Model):
+    """A snapshot of a news item's text each time it was saved, so an editor
+    can compare what changed between versions side by side."""
+
+    item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revisi ke"))
+    title = models.CharField(_("judul"), max_length=200)
+    lead = models.TextField(_("teras berita"))
+    body = models.TextField(_("isi berita"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revisi berita")
+        verbose_name_plural = _("revisi berita")
+        ordering = ["item", "number"]
+        constraints = [models.UniqueConstraint(fields=["item", "number"], name="unique_news_revision_number")]
+
+    def __str__(self):
+        return f"{self.item} #{self.number}"
+
+
+class NewsSubscription(models.Model):
+    """A reader's email subscription to new items (of a unit, or all)."""
+
+    email = models.EmailField(_("email"))
+    unit = models.ForeignKey(
+        WorkUnit,
+        verbose_name=_("unit kerja"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    token = models.CharField(max_length=64, unique=True)
+    confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("langganan berita")
+        verbose_name_plural = _("langganan berita")
+        constraints = [models.UniqueConstraint(fields=["email", "unit"], name="unique_news_subscription")]
+
+    def __str__(self):
+        return self.email
