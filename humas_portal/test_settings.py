@@ -9,7 +9,9 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/humas_portal")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 # Parallel test workers share one Redis; each gets its own key space.
-os.environ.setdefault("CACHE_KEY_PREFIX", "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main"))
+# TEST_RUN_ID separates concurrent test runs on one machine.
+_run = os.environ.get("TEST_RUN_ID", "local") + "-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+os.environ.setdefault("CACHE_KEY_PREFIX", "test-" + _run)
 
 from .settings import *  # noqa: E402,F403
 from .settings import VAR_DIR  # noqa: E402
@@ -19,7 +21,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-MEDIA_ROOT = VAR_DIR / "test-media" / _worker
-PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private" / _worker
+MEDIA_ROOT = VAR_DIR / "test-media" / _run
+PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private" / _run
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -254,3 +254,6 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = _("gagal masuk")
         verbose_name_plural = _("gagal masuk")
+
+    def __str__(self):
+        return f"{self.username} {self.created_at:%Y-%m-%d %H:%M}"
