@@ -6,5 +6,6 @@ app_name = "news"
 
 urlpatterns = [
     path("meja/", include("news.urls_desk")),
+    path("unggah/", include("news.urls_upload")),
     path("", include("news.urls_public")),
 ]

@@ -1,0 +1,67 @@
+"""Photos of news items: storing a checked, EXIF-free original and making the
+WebP renditions (thumbnail, card, full) in a worker."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from humas_portal.core import images
+from humas_portal.core.models import User, WorkUnit
+
+from .models import NewsImage
+
+# Width of each rendition in pixels; heights follow the photo's proportions.
+RENDITIONS = {"thumbnail": 320, "card": 720, "full": 1600}
+
+
+def news_image_create(
+    *,
+    upload,
+    uploaded_by: User,
+    unit: WorkUnit | None = None,
+    item=None,
+    in_gallery: bool = False,
+    caption: str = "",
+    alt_text: str = "",
+) -> NewsImage:
+    """Check an uploaded photo, store a clean copy and queue its renditions.
+
+    Raises ``ValidationError`` (with an Indonesian message) for anything that
+    is not an acceptable image: a fake, an oversized file or a decompression
+    bomb.
+    """
+    clean = images.clean_copy(upload)
+    image = NewsImage(
+        item=item,
+        unit=unit,
+        uploaded_by=uploaded_by,
+        in_gallery=in_gallery,
+        caption=caption,
+        alt_text=alt_text or caption,
+    )
+    image.original.save(clean.name, clean, save=False)
+    image.save()
+    from .tasks import make_image_renditions
+
+    transaction.on_commit(lambda: make_image_renditions.delay(image.pk))
+    return image
+
+
+def news_image_make_renditions(*, image_id: int) -> bool:
+    """Create the missing renditions of one image; safe to run twice."""
+    image = NewsImage.objects.filter(pk=image_id).first()
+    if image is None or not image.original:
+        return False
+    changed = []
+    for name, width in RENDITIONS.items():
+        field = getattr(image, name)
+        if field:
+            continue
+        with image.original.open("rb") as source:
+            content = images.rendition(source, max_width=width)
+        base = image.original.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        field.save(f"{base}-{name}.webp", content, save=False)
+        changed.append(name)
+    if changed:
+        image.save(update_fields=changed)
+    return bool(changed)
