@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views_upload
+
+urlpatterns = [
+    path("gambar/", views_upload.editor_image_upload, name="editor_image_upload"),
+]
