@@ -5,3 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class NewsConfig(AppConfig):
     name = "news"
     verbose_name = _("Berita")
+    dashboard_card = "news/_dashboard_card.html"
