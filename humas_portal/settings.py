@@ -315,6 +315,14 @@ WORKDAY_HOLIDAY_CATEGORIES = ("government", "public")
 
 # news
 NEWS_PAGE_SIZE = env_int("NEWS_PAGE_SIZE", 12)
+# Public lists stop counting (and paging) here, so a count never scans a
+# million rows; older items stay reachable through search and the sitemap.
+NEWS_MAX_PAGES = env_int("NEWS_MAX_PAGES", 1000)
+# Search ranks the most recent matches only, so a common word stays fast.
+NEWS_SEARCH_MAX_RESULTS = env_int("NEWS_SEARCH_MAX_RESULTS", 1000)
+NEWS_FEED_SIZE = env_int("NEWS_FEED_SIZE", 30)
+# Seconds browsers and proxies may keep an anonymous public page.
+NEWS_PUBLIC_MAX_AGE = env_int("NEWS_PUBLIC_MAX_AGE", 60)
 
 # socialmedia
 

@@ -48,3 +48,42 @@ class NewsItemFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     priority_program = PriorityProgram.LAYANAN_KEAGAMAAN
     dateline = "Pasuruan"
+
+
+class NewsImageFactory(factory.django.DjangoModelFactory):
+    """A stored photo record with its renditions' names; no file is written,
+    which is enough for pages that only build the photos' addresses."""
+
+    class Meta:
+        model = "news.NewsImage"
+
+    original = factory.Sequence(lambda n: f"news/2026/01/foto-{n}.jpg")
+    card = factory.LazyAttribute(lambda o: o.original.replace(".jpg", "-card.webp"))
+    thumbnail = factory.LazyAttribute(lambda o: o.original.replace(".jpg", "-thumbnail.webp"))
+    full = factory.LazyAttribute(lambda o: o.original.replace(".jpg", "-full.webp"))
+    width = 1600
+    height = 900
+    alt_text = "Peserta kegiatan berfoto bersama"
+
+
+def published_corpus(count: int, *, units, categories, tags, now=None):
+    """``count`` published items spread over units, categories, tags and every
+    priority program, each with a featured photo and one tag, one minute
+    apart (the newest first): the data of the public list pages."""
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    programs = list(PriorityProgram)
+    items = []
+    for i in range(count):
+        item = NewsItemFactory(
+            published=True,
+            published_at=now - timedelta(minutes=i),
+            unit=units[i % len(units)],
+            category=categories[i % len(categories)],
+            priority_program=programs[i % len(programs)],
+            featured_image=NewsImageFactory(),
+        )
+        item.tags.add(tags[i % len(tags)])
+        items.append(item)
+    return items

@@ -1,0 +1,356 @@
+"""The public news site: what readers see without an account.
+
+Only published items are ever shown; anything else is a 404, so a draft's
+address reveals nothing. Pages run a fixed number of queries (see
+``news.selectors``) and tell browsers and proxies they may keep an anonymous
+copy for ``NEWS_PUBLIC_MAX_AGE`` seconds.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import InvalidPage
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from humas_portal.core.models import WorkUnit
+from humas_portal.core.ratelimit import GuardedFormMixin, ratelimit
+
+from . import counters, selectors, subscriptions
+from .models import Category, PriorityProgram, Tag
+
+HOME_LATEST = 9
+HOME_PER_PROGRAM = 3
+HOME_UNITS = 12
+RELATED_COUNT = 4
+# Subscription requests per client address per hour: after the soft limit
+# the form asks a small sum, after the hard one it answers 429.
+SUBSCRIBE_SOFT_LIMIT_PER_HOUR = 5
+SUBSCRIBE_LIMIT_PER_HOUR = 30
+
+
+def public_cache(view):
+    """Cache-Control for the public pages: anonymous readers get a copy
+    that browsers and proxies may keep briefly; signed-in staff, whose pages
+    show their own menu, always revalidate."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True, no_cache=True)
+            else:
+                patch_cache_control(response, public=True, max_age=settings.NEWS_PUBLIC_MAX_AGE)
+        return response
+
+    return wrapper
+
+
+def absolute_url(url: str) -> str:
+    """An absolute address for share cards and feeds (``SITE_URL`` based, so
+    it is the same whichever host name the request used)."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL + url
+
+
+def _with_card_images(items):
+    """Give each item the address of its card photo (templates cannot call
+    ``url_for`` with an argument)."""
+    items = list(items)
+    for item in items:
+        item.card_url = item.featured_image.url_for("card") if item.featured_image_id else ""
+    return items
+
+
+def _page_or_404(queryset, request):
+    try:
+        page = selectors.news_page(queryset, request.GET.get("page"))
+    except InvalidPage:
+        raise Http404(_("Halaman tidak ditemukan.")) from None
+    page.object_list = _with_card_images(page.object_list)
+    return page
+
+
+def _canonical(request, page) -> str:
+    url = absolute_url(request.path)
+    return url if page.number == 1 else f"{url}?page={page.number}"
+
+
+def _render_list(request, queryset, *, heading: str, description: str = "", extra: dict | None = None):
+    page = _page_or_404(queryset, request)
+    context = {
+        "heading": heading,
+        "description": description,
+        "page_obj": page,
+        "items": page.object_list,
+        "canonical_url": _canonical(request, page),
+        **(extra or {}),
+    }
+    return render(request, "news/public/list.html", context)
+
+
+# --- Pages ----------------------------------------------------------------------
+
+
+@require_GET
+@public_cache
+def home(request):
+    latest = _with_card_images(selectors.home_latest(limit=HOME_LATEST))
+    sections = selectors.home_program_sections(per_program=HOME_PER_PROGRAM)
+    for section in sections:
+        _with_card_images(section.items)
+    context = {
+        "headline": latest[0] if latest else None,
+        "latest": latest[1:],
+        "sections": sections,
+        "recent_units": selectors.units_with_recent_news(limit=HOME_UNITS),
+        "canonical_url": absolute_url(reverse("news:home")),
+    }
+    return render(request, "news/public/home.html", context)
+
+
+@require_GET
+@public_cache
+def latest(request):
+    return _render_list(
+        request,
+        selectors.news_cards(),
+        heading=_("Berita terbaru"),
+        extra={
+            "feed_rss": reverse("news:feed_rss"),
+            "feed_atom": reverse("news:feed_atom"),
+        },
+    )
+
+
+@require_GET
+@public_cache
+def detail(request, slug):
+    item = selectors.news_detail(slug=slug)
+    if item is None:
+        raise Http404(_("Berita tidak ditemukan."))
+    if request.method == "GET" and not counters.is_bot(request.headers.get("User-Agent")):
+        counters.record_view(item.pk)
+    image = item.featured_image
+    context = {
+        "item": item,
+        "tags": list(item.tags.all()),
+        "gallery": [
+            {"image": photo, "url": photo.url_for("full"), "thumb": photo.url_for("card")}
+            for photo in item.gallery
+        ],
+        "featured_url": image.url_for("full") if image else "",
+        "og_image": absolute_url(image.url_for("full")) if image else "",
+        "related": _with_card_images(selectors.related_news(item, limit=RELATED_COUNT)),
+        "view_count": item.view_count + counters.pending_views(item.pk),
+        "canonical_url": absolute_url(item.get_absolute_url()),
+    }
+    return render(request, "news/public/detail.html", context)
+
+
+@require_GET
+@public_cache
+def units(request):
+    all_units = list(selectors.active_units())
+    for unit in all_units:
+        # Indentation by depth in the hierarchy, from the materialised path.
+        unit.depth = unit.path.strip("/").count("/")
+    return render(
+        request,
+        "news/public/units.html",
+        {"units": all_units, "canonical_url": absolute_url(reverse("news:units"))},
+    )
+
+
+@require_GET
+@public_cache
+def unit(request, slug):
+    unit = get_object_or_404(WorkUnit.objects.active(), slug=slug)
+    subtree = selectors.unit_subtree(unit)
+    children = [u for u in subtree if u.parent_id == unit.pk]
+    description = (
+        _("Berita %(unit)s dan unit kerja di bawahnya.") % {"unit": unit.name}
+        if children
+        else _("Berita dari %(unit)s.") % {"unit": unit.name}
+    )
+    return _render_list(
+        request,
+        selectors.unit_news(u.pk for u in subtree),
+        heading=unit.name,
+        description=description,
+        extra={
+            "unit": unit,
+            "children": children,
+            "feed_rss": reverse("news:unit_feed_rss", kwargs={"slug": unit.slug}),
+            "feed_atom": reverse("news:unit_feed_atom", kwargs={"slug": unit.slug}),
+            "subscribe_url": reverse("news:subscribe") + f"?unit={unit.slug}",
+        },
+    )
+
+
+@require_GET
+@public_cache
+def category(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    return _render_list(
+        request,
+        selectors.category_news(category),
+        heading=_("Kategori: %(name)s") % {"name": category.name},
+        description=category.description,
+        extra={
+            "feed_rss": reverse("news:category_feed_rss", kwargs={"slug": category.slug}),
+            "feed_atom": reverse("news:category_feed_atom", kwargs={"slug": category.slug}),
+        },
+    )
+
+
+@require_GET
+@public_cache
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return _render_list(request, selectors.tag_news(tag), heading=_("Tag: %(name)s") % {"name": tag.name})
+
+
+@require_GET
+@public_cache
+def program(request, program):
+    if program not in PriorityProgram.values:
+        raise Http404(_("Program prioritas tidak ditemukan."))
+    label = PriorityProgram(program).label
+    return _render_list(
+        request,
+        selectors.program_news(program),
+        heading=_("Program prioritas: %(name)s") % {"name": label},
+        extra={"programs": PriorityProgram.choices, "current_program": program},
+    )
+
+
+@require_GET
+@public_cache
+def search(request):
+    query = selectors.normalise_query(request.GET.get("q"))
+    context = {"query": query, "programs": PriorityProgram.choices}
+    if query:
+        page = _page_or_404(selectors.search_news(query), request)
+        context.update(
+            page_obj=page,
+            items=page.object_list,
+            # Only the most recent matches are ranked (see search_news).
+            more_than=page.paginator.count >= settings.NEWS_SEARCH_MAX_RESULTS,
+        )
+    return render(request, "news/public/search.html", context)
+
+
+@require_GET
+def robots_txt(request):
+    context = {"sitemap_url": request.build_absolute_uri(reverse("news:sitemap"))}
+    response = render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
+
+
+# --- Subscriptions --------------------------------------------------------------
+
+
+class SubscriptionForm(GuardedFormMixin, forms.Form):
+    """Each request mails a stranger's address, so the form carries the
+    shared honeypot and timing guard, and the view a rate limit."""
+
+    guard_scope = "news-subscribe"
+
+    email = forms.CharField(
+        label=gettext_lazy("Alamat email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Unit kerja"),
+        queryset=WorkUnit.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=gettext_lazy("Semua unit kerja"),
+        help_text=gettext_lazy("Kosongkan untuk menerima berita dari semua unit kerja."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = WorkUnit.objects.active().only("id", "name", "slug", "path")
+        self.fields["unit"].error_messages["invalid_choice"] = _("Pilih unit kerja dari daftar.")
+
+    def clean_email(self):
+        try:
+            return subscriptions.normalise_email(self.cleaned_data["email"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(
+    scope="news-subscribe",
+    limit=SUBSCRIBE_LIMIT_PER_HOUR,
+    soft_limit=SUBSCRIBE_SOFT_LIMIT_PER_HOUR,
+    window=3600,
+)
+def subscribe(request):
+    challenge = request.ratelimit.challenge_required
+    if request.method == "POST":
+        form = SubscriptionForm(request.POST, challenge=challenge)
+        if form.is_valid():
+            subscriptions.subscription_request(
+                email=form.cleaned_data["email"], unit=form.cleaned_data["unit"]
+            )
+            return redirect("news:subscribe_done")
+    else:
+        form = SubscriptionForm(initial={"unit": request.GET.get("unit") or None}, challenge=challenge)
+    return render(request, "news/public/subscribe.html", {"form": form})
+
+
+@require_GET
+def subscribe_done(request):
+    return render(request, "news/public/subscribe_done.html")
+
+
+# The token in the address is the reader's proof; CSRF protection adds
+# nothing to it and would break one-click unsubscribe (RFC 8058) from mail
+# programs. GET only shows a button, because mail scanners follow links.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscription_confirm(request, token):
+    if request.method == "POST":
+        subscription = subscriptions.subscription_confirm(token=token)
+        if subscription is None:
+            return render(request, "news/public/subscription_invalid.html", status=404)
+        return render(request, "news/public/subscription_confirmed.html", {"subscription": subscription})
+    subscription = subscriptions.subscription_find(token=token)
+    if subscription is None:
+        return render(request, "news/public/subscription_invalid.html", status=404)
+    return render(request, "news/public/subscription_confirm.html", {"subscription": subscription})
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    if request.method == "POST":
+        subscriptions.subscription_cancel(token=token)
+        # The same answer whether or not the link was still valid.
+        return render(request, "news/public/unsubscribed.html")
+    subscription = subscriptions.subscription_find(token=token)
+    if subscription is None:
+        return render(request, "news/public/subscription_invalid.html", status=404)
+    return render(request, "news/public/unsubscribe.html", {"subscription": subscription})
