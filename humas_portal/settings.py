@@ -190,6 +190,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # within the window lock further attempts until the window has passed.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_WINDOW = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+# Password-reset emails one client address may ask for per hour.
+PASSWORD_RESET_PER_HOUR = env_int("PASSWORD_RESET_PER_HOUR", 10)
+# How many proxies in front of Django append to X-Forwarded-For (1 behind one
+# nginx). The lockout and the rate limits take the client address from there;
+# with 0 they use the connection's address and ignore the header, which a
+# client could forge.
+RATELIMIT_TRUSTED_PROXIES = env_int("RATELIMIT_TRUSTED_PROXIES", 0)
 
 # --- Internationalisation -------------------------------------------------------
 

@@ -14,7 +14,7 @@ _run = os.environ.get("TEST_RUN_ID", "local") + "-" + os.environ.get("PYTEST_XDI
 os.environ.setdefault("CACHE_KEY_PREFIX", "test-" + _run)
 
 from .settings import *  # noqa: E402,F403
-from .settings import VAR_DIR  # noqa: E402
+from .settings import STATIC_ROOT, VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -24,3 +24,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = VAR_DIR / "test-media" / _run
 PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private" / _run
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# WhiteNoise warns on every request when STATIC_ROOT does not exist yet (a
+# fresh clone has never run collectstatic); tests serve no static files.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,8 @@ successful login clears the username's failures.
 
 from __future__ import annotations
 
+import ipaddress
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -16,15 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import LoginFailure
+from .ratelimit import client_address
 
 
 def client_ip(request) -> str | None:
-    # Behind the production proxy the address arrives in X-Forwarded-For;
-    # only its first hop is the client's.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address as the rate limits see it (trusting only the
+    configured proxies), as a plain address for ``LoginFailure``: an IPv6
+    client is its /64, stored as the network's first address."""
+    try:
+        return str(ipaddress.ip_network(client_address(request), strict=False).network_address)
+    except ValueError:
+        return None
 
 
 def is_locked_out(username: str, ip_address: str | None) -> bool:

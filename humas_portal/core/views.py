@@ -1,14 +1,17 @@
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
 from .auth import LockoutAuthenticationForm
 from .models import Role
+from .ratelimit import ratelimit
 
 
 class LoginView(auth_views.LoginView):
@@ -24,11 +27,29 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+# Each request sends an email: a cap per address stops the form being used to
+# flood someone's inbox. Unknown addresses count too, so the limit reveals
+# nothing about which addresses have accounts.
+@method_decorator(
+    ratelimit(
+        scope="password-reset",
+        limit=lambda: settings.PASSWORD_RESET_PER_HOUR,
+        window=3600,
+    ),
+    name="dispatch",
+)
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset flow; the link in the email uses the domain the request
+    came to, as Django does."""
+
     template_name = "core/password_reset_form.html"
     email_template_name = "core/email/password_reset.txt"
     subject_template_name = "core/email/password_reset_subject.txt"
     success_url = reverse_lazy("core:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        return {"SITE_NAME": settings.SITE_NAME}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
