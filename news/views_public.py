@@ -274,6 +274,10 @@ class SubscriptionForm(GuardedFormMixin, forms.Form):
     email = forms.CharField(
         label=gettext_lazy("Alamat email"),
         max_length=254,
+        error_messages={
+            "required": gettext_lazy("Alamat email wajib diisi."),
+            "max_length": gettext_lazy("Alamat email terlalu panjang."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
     unit = forms.ModelChoiceField(

@@ -1,0 +1,151 @@
+"""Full-text search of published news (PostgreSQL, ``indonesian`` stemming)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from humas_portal.core.workflow import ReviewStatus
+from news.models import NewsItem
+from news.selectors import update_search_vector
+
+from .factories import CategoryFactory, NewsItemFactory, TagFactory, published_corpus
+
+pytestmark = pytest.mark.django_db
+
+
+def indexed(**kwargs):
+    """An item as the publish service leaves it: in the search index."""
+    item = NewsItemFactory(**kwargs)
+    update_search_vector([item.pk])
+    return item
+
+
+def search(client, q, **params):
+    return client.get(reverse("news:search"), {"q": q, **params})
+
+
+def test_humas_finds_kehumasan(client):
+    item = indexed(
+        published=True,
+        title="Pelatihan Kehumasan bagi Pengelola Media Satker",
+        lead="Kankemenag menggelar pelatihan jurnalistik untuk petugas media madrasah.",
+    )
+    indexed(published=True, title="Manasik Haji Calon Jemaah", lead="Calon jemaah mengikuti manasik.")
+
+    response = search(client, "humas")
+
+    assert [i.pk for i in response.context["items"]] == [item.pk]
+    assert item.title in response.content.decode()
+
+
+def test_search_matches_the_body_too(client):
+    item = indexed(
+        published=True,
+        title="Rapat Koordinasi Bulanan",
+        body="<p>Pembahasan <strong>sertifikasi halal</strong> bagi pelaku usaha mikro.</p>",
+    )
+    assert [i.pk for i in search(client, "halal").context["items"]] == [item.pk]
+
+
+def test_a_title_match_ranks_above_a_mention_in_the_body(client):
+    now = timezone.now()
+    in_body = indexed(
+        published=True,
+        published_at=now,
+        title="Rapat Koordinasi Bulanan Kankemenag",
+        body="<p>Rapat juga membahas peran kehumasan di setiap satker.</p>",
+    )
+    in_title = indexed(
+        published=True,
+        published_at=now - timedelta(hours=2),
+        title="Kehumasan Madrasah Diperkuat Lewat Pelatihan",
+        body="<p>Pelatihan berlangsung dua hari.</p>",
+    )
+    assert [i.pk for i in search(client, "humas").context["items"]] == [in_title.pk, in_body.pk]
+
+
+def test_a_recent_item_outranks_a_slightly_more_relevant_old_one(client):
+    now = timezone.now()
+    old = indexed(
+        published=True,
+        published_at=now - timedelta(days=90),
+        title="Moderasi Beragama: Moderasi untuk Madrasah",
+    )
+    new = indexed(published=True, published_at=now - timedelta(days=1), title="Moderasi Beragama di Madrasah")
+    assert [i.pk for i in search(client, "moderasi").context["items"]] == [new.pk, old.pk]
+
+
+@pytest.mark.parametrize(
+    "status", [ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.APPROVED, ReviewStatus.UNPUBLISHED]
+)
+def test_search_never_shows_unpublished_items(client, status):
+    indexed(status=status, title="Kehumasan Rahasia Internal")
+    response = search(client, "humas")
+    assert response.context["items"] == []
+    assert "Tidak ada berita yang cocok" in response.content.decode()
+
+
+def test_websearch_syntax_excludes_words(client):
+    haji = indexed(published=True, title="Manasik Haji dan Umrah")
+    indexed(published=True, title="Penyelenggaraan Umrah Backpacker Dilarang")
+    response = search(client, "umrah -backpacker")
+    assert [i.pk for i in response.context["items"]] == [haji.pk]
+
+
+@pytest.mark.parametrize("q", ["", "   ", "\t\n"])
+def test_an_empty_query_shows_a_friendly_page_and_runs_no_query(client, q, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = search(client, q)
+    assert response.status_code == 200
+    assert "Ketik kata kunci untuk mencari berita" in response.content.decode()
+
+
+def test_pagination_keeps_the_query(client, settings):
+    settings.NEWS_PAGE_SIZE = 2
+    for n in range(5):
+        indexed(published=True, title=f"Sosialisasi Kehumasan Tahap {n}")
+
+    first = search(client, "kehumasan")
+    page = first.content.decode()
+    assert "q=kehumasan&amp;page=2" in page or "page=2&amp;q=kehumasan" in page
+
+    third = search(client, "kehumasan", page=3)
+    assert third.status_code == 200
+    assert len(third.context["items"]) == 1
+    assert search(client, "kehumasan", page=4).status_code == 404
+
+
+def test_only_the_most_recent_matches_are_ranked(client, settings):
+    settings.NEWS_SEARCH_MAX_RESULTS = 3
+    now = timezone.now()
+    items = [
+        indexed(published=True, published_at=now - timedelta(days=n), title=f"Zakat Fitrah Tahap {n}")
+        for n in range(5)
+    ]
+    response = search(client, "zakat")
+    assert {i.pk for i in response.context["items"]} == {i.pk for i in items[:3]}
+    assert "Lebih dari 3 berita ditemukan" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_search_query_count_does_not_grow_with_news(client, org, count, django_assert_num_queries):
+    published_corpus(
+        count,
+        units=[org.kua_bangil, org.man_pasuruan],
+        categories=[CategoryFactory()],
+        tags=[TagFactory()],
+    )
+    update_search_vector(NewsItem.objects.values_list("pk", flat=True))
+    # 1 capped count of the recent matches; 1 the page of ranked cards.
+    with django_assert_num_queries(2):
+        response = search(client, "bimbingan perkawinan")
+    assert len(response.context["items"]) == min(count, 12)
+
+
+def test_update_search_vector_reports_the_rows_it_indexed():
+    items = [NewsItemFactory(published=True) for _ in range(3)]
+    assert update_search_vector([i.pk for i in items]) == 3
+    assert update_search_vector([]) == 0
+    assert NewsItem.objects.filter(search_vector__isnull=True).count() == 0
