@@ -197,7 +197,7 @@ def desk_edit(request, pk: int):
 
 def _after_save(request, item: NewsItem):
     """Save, and with "Simpan dan ajukan" also submit in the same request."""
-    if "submit" in request.POST:
+    if "ajukan" in request.POST:
         try:
             services.news_submit(item=item, actor=request.user)
         except (WorkflowError, PermissionDenied) as error:

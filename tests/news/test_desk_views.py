@@ -169,7 +169,7 @@ def test_save_and_submit_in_one_step_notifies_the_verifier(
 ):
     client.force_login(people.kontributor)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("news:desk_create"), {**_form_data(org.kua_bangil), "submit": "1"})
+        client.post(reverse("news:desk_create"), {**_form_data(org.kua_bangil), "ajukan": "1"})
     item = NewsItem.objects.get()
     assert item.status == ReviewStatus.SUBMITTED
     assert [message.to for message in mail.outbox] == [[people.verifikator.email]]

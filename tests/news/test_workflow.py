@@ -1,6 +1,7 @@
 """The news workflow services: permission, state, audit, revisions and the
 emails each transition sends (only once the change is committed)."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 
@@ -9,7 +10,7 @@ import time_machine
 from django.contrib.postgres.search import SearchQuery
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -464,3 +465,28 @@ def test_the_actor_is_not_emailed_about_their_own_action(org, people, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         services.news_unpublish(item=item, actor=people.admin_humas, reason="Salah unggah.")
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_publish_once_and_notify_once(org, people):
+    """Two publishers (the task and the sweep) reach the same item at the
+    same moment, each in its own connection: exactly one wins."""
+    item = _draft(org, people, status=ReviewStatus.APPROVED)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def publish():
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.news_publish(item_id=item.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [False, True]
+    assert len(mail.outbox) == 1
+    assert [entry.action for entry in history_for(item)] == ["publish"]
