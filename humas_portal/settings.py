@@ -170,6 +170,11 @@ CELERY_BEAT_SCHEDULE = {
     "news-flush-view-counts": {"task": "news.tasks.flush_view_counts", "schedule": 60.0},
     # socialmedia
     # ppid
+    # Hourly sweeps: each reminder and each closing happens once whatever the
+    # run, and a reminder waits for office hours in the unit's own zone.
+    "ppid-deadline-reminders": {"task": "ppid.tasks.send_deadline_reminders", "schedule": 3600.0},
+    "ppid-close-settled": {"task": "ppid.tasks.close_settled_requests", "schedule": 3600.0},
+    "ppid-purge-identity": {"task": "ppid.tasks.purge_identity_data", "schedule": 3600.0},
     # dumas
     # monitoring
 }
@@ -334,6 +339,24 @@ NEWS_PUBLIC_MAX_AGE = env_int("NEWS_PUBLIC_MAX_AGE", 60)
 # socialmedia
 
 # ppid
+# Deadlines of UU 14/2008 in working days (see core.workdays).
+PPID_RESPONSE_WORKING_DAYS = env_int("PPID_RESPONSE_WORKING_DAYS", 10)
+PPID_EXTENSION_WORKING_DAYS = env_int("PPID_EXTENSION_WORKING_DAYS", 7)
+PPID_OBJECTION_FILING_WORKING_DAYS = env_int("PPID_OBJECTION_FILING_WORKING_DAYS", 30)
+PPID_OBJECTION_RESPONSE_WORKING_DAYS = env_int("PPID_OBJECTION_RESPONSE_WORKING_DAYS", 30)
+PPID_KOMISI_INFORMASI_WORKING_DAYS = env_int("PPID_KOMISI_INFORMASI_WORKING_DAYS", 14)
+# Reminders go this many working days before a deadline, and again when it
+# has passed, not before this hour in the unit's own zone.
+PPID_REMINDER_DAYS_BEFORE = env_int("PPID_REMINDER_DAYS_BEFORE", 2)
+PPID_REMINDER_LOCAL_HOUR = env_int("PPID_REMINDER_LOCAL_HOUR", 7)
+# Days after a request is closed before its NIK and identity documents are
+# erased (UU 27/2022: keep personal data no longer than needed).
+PPID_IDENTITY_RETENTION_DAYS = env_int("PPID_IDENTITY_RETENTION_DAYS", 365)
+PPID_IDENTITY_MAX_UPLOAD_BYTES = env_int("PPID_IDENTITY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+PPID_ATTACHMENT_MAX_UPLOAD_BYTES = env_int("PPID_ATTACHMENT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+PPID_DIP_MAX_UPLOAD_BYTES = env_int("PPID_DIP_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Public request submissions accepted per client address per hour.
+PPID_SUBMISSIONS_PER_HOUR = env_int("PPID_SUBMISSIONS_PER_HOUR", 10)
 
 # dumas
 

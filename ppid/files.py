@@ -1,0 +1,125 @@
+"""Checking uploads and serving the app's private files."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from humas_portal.core.images import check_image, clean_copy
+
+PDF_MAGIC = b"%PDF-"
+
+# Documents a PPID gives out or publishes. Served as attachments with
+# nosniff, so a browser never renders one as a page.
+DOCUMENT_EXTENSIONS = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "text/csv",
+    "txt": "text/plain",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "zip": "application/zip",
+}
+
+
+def _megabytes(value: int) -> str:
+    return f"{value / 1_048_576:.0f}"
+
+
+def _check_size(upload, max_bytes: int) -> None:
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("Ukuran berkas %(size)s MB melebihi batas %(limit)s MB.")
+            % {"size": f"{upload.size / 1_048_576:.1f}", "limit": _megabytes(max_bytes)},
+            code="too_large",
+        )
+    if upload.size == 0:
+        raise ValidationError(_("Berkas kosong."), code="empty")
+
+
+def _is_pdf(upload) -> bool:
+    upload.seek(0)
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    return head == PDF_MAGIC
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content: ContentFile
+    original_name: str
+    content_type: str
+
+
+def _safe_name(name: str) -> str:
+    base = os.path.basename(name or "berkas").replace("\x00", "")
+    return base[:200] or "berkas"
+
+
+def check_identity_upload(upload) -> CheckedFile:
+    """An identity scan or power of attorney: a photo (checked and stripped
+    of EXIF, which may hold the place it was taken) or a PDF."""
+    max_bytes = settings.PPID_IDENTITY_MAX_UPLOAD_BYTES
+    _check_size(upload, max_bytes)
+    name = _safe_name(upload.name)
+    if _is_pdf(upload):
+        return CheckedFile(ContentFile(upload.read()), name.rsplit(".", 1)[0] + ".pdf", "application/pdf")
+    try:
+        checked = check_image(upload, max_bytes=max_bytes)
+    except ValidationError as exc:
+        raise ValidationError(
+            _("Unggah pindaian atau foto dokumen dalam format PDF, JPEG atau PNG."), code="bad_identity_file"
+        ) from exc
+    copy = clean_copy(upload, name=name)
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}[
+        checked.format
+    ]
+    return CheckedFile(ContentFile(copy.read()), copy.name, content_type)
+
+
+def check_document_upload(upload, *, max_bytes: int) -> CheckedFile:
+    """An answer file or a DIP document: a known office format within the
+    size limit; a file calling itself PDF must be one."""
+    _check_size(upload, max_bytes)
+    name = _safe_name(upload.name)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in DOCUMENT_EXTENSIONS:
+        raise ValidationError(
+            _(
+                "Jenis berkas .%(ext)s tidak diterima. Gunakan PDF, dokumen Office/ODF, CSV, TXT, JPEG, PNG atau ZIP."
+            )
+            % {"ext": extension or "?"},
+            code="bad_extension",
+        )
+    if extension == "pdf" and not _is_pdf(upload):
+        raise ValidationError(_("Berkas ini bukan PDF yang valid."), code="not_pdf")
+    if extension in {"jpg", "jpeg", "png"}:
+        check_image(upload, max_bytes=max_bytes)
+    upload.seek(0)
+    return CheckedFile(ContentFile(upload.read()), name, DOCUMENT_EXTENSIONS[extension])
+
+
+def file_response(data: bytes, *, filename: str, content_type: str | None = None) -> HttpResponse:
+    """A download that no cache keeps and no browser renders inline."""
+    content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,37 @@
+"""PPID people on top of the shared ``org``: the PPID and Atasan PPID of
+Kankemenag Pasuruan, the PPID of the Kanwil above it and of the sibling
+Kankemenag Sidoarjo, and the Kanwil's Atasan."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from humas_portal.core import workdays
+from humas_portal.core.models import Role
+from tests.factories import UserFactory, grant
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar(db):
+    workdays.invalidate_overrides()
+    yield
+    workdays.invalidate_overrides()
+
+
+@pytest.fixture
+def ppid_people(org, people):
+    def person(username, role, unit):
+        user = UserFactory(username=username, full_name=username.replace("_", " ").title())
+        grant(user, role, unit)
+        return user
+
+    return SimpleNamespace(
+        ppid=person("ppid_pasuruan", Role.PPID, org.pasuruan),
+        ppid_kanwil=person("ppid_kanwil", Role.PPID, org.kanwil),
+        ppid_lain=person("ppid_sidoarjo", Role.PPID, org.sidoarjo),
+        atasan=person("atasan_pasuruan", Role.ATASAN_PPID, org.pasuruan),
+        atasan_kanwil=person("atasan_kanwil", Role.ATASAN_PPID, org.kanwil),
+        pimpinan=person("pimpinan_pasuruan", Role.PIMPINAN, org.pasuruan),
+        kontributor=people.kontributor,
+        outsider=people.outsider,
+    )
