@@ -178,6 +178,9 @@ CELERY_BEAT_SCHEDULE = {
     # dumas
     # monitoring
 }
+    "dumas-send-notifications": {"task": "dumas.tasks.send_pending_notifications", "schedule": 300.0},
+    "dumas-remind-overdue": {"task": "dumas.tasks.remind_overdue", "schedule": 3600.0},
+    "dumas-close-answered": {"task": "dumas.tasks.close_answered", "schedule": 3600.0},
 
 # --- Authentication -------------------------------------------------------------
 
@@ -361,3 +364,20 @@ PPID_SUBMISSIONS_PER_HOUR = env_int("PPID_SUBMISSIONS_PER_HOUR", 10)
 # dumas
 
 # monitoring
+# Deadlines (Perpres 76/2013, to confirm): verify within 3 working days,
+# decide the follow-up within 5 working days of verification, finish within
+# 60 calendar days of receipt; answered complaints close after 10 quiet days.
+DUMAS_VERIFY_WORKING_DAYS = env_int("DUMAS_VERIFY_WORKING_DAYS", 3)
+DUMAS_FOLLOWUP_DECISION_WORKING_DAYS = env_int("DUMAS_FOLLOWUP_DECISION_WORKING_DAYS", 5)
+DUMAS_FINISH_DAYS = env_int("DUMAS_FINISH_DAYS", 60)
+DUMAS_AUTOCLOSE_DAYS = env_int("DUMAS_AUTOCLOSE_DAYS", 10)
+# Public forms: POSTs per client address per window; past the soft limit the
+# form asks a small sum, past the hard limit the address waits (HTTP 429).
+DUMAS_RATE_WINDOW_SECONDS = env_int("DUMAS_RATE_WINDOW_SECONDS", 3600)
+DUMAS_RATE_SOFT_LIMIT = env_int("DUMAS_RATE_SOFT_LIMIT", 5)
+DUMAS_RATE_LIMIT = env_int("DUMAS_RATE_LIMIT", 30)
+DUMAS_LOOKUP_MISS_LIMIT = env_int("DUMAS_LOOKUP_MISS_LIMIT", 20)
+DUMAS_FORM_MIN_SECONDS = env_int("DUMAS_FORM_MIN_SECONDS", 4)
+DUMAS_FORM_MAX_AGE_HOURS = env_int("DUMAS_FORM_MAX_AGE_HOURS", 12)
+DUMAS_ATTACHMENT_MAX_BYTES = env_int("DUMAS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+DUMAS_ATTACHMENT_MAX_FILES = env_int("DUMAS_ATTACHMENT_MAX_FILES", 5)

@@ -15,7 +15,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from . import images, services
+from . import counters, images, services
 from .models import NewsItem
 
 logger = logging.getLogger(__name__)
@@ -81,3 +81,10 @@ def publish_due_news() -> int:
 @shared_task(acks_late=True, **RETRY_POLICY)
 def make_image_renditions(image_id: int) -> bool:
     return images.news_image_make_renditions(image_id=image_id)
+
+
+@shared_task(ignore_result=True, **RETRY_POLICY)
+def flush_view_counts() -> int:
+    """Beat task (every minute): move the pending read counts into the
+    database."""
+    return counters.flush_view_counts()

@@ -21,7 +21,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from humas_portal.celery import app as celery_app
 from humas_portal.core.audit import history_for
 from humas_portal.core.workflow import ReviewAction, ReviewStatus
-from news import services, tasks
+from news import counters, services, tasks
 from news.models import NewsItem, NewsSubscription
 
 from .factories import NewsItemFactory
@@ -372,3 +372,21 @@ def test_tasks_retries_and_sweeps_racing_over_many_items_publish_each_once(peopl
         assert publish_entries(item) == 1
     for address in recipients_of_notices(people, subscribers):
         assert len(mails_to(address)) == len(items), address
+
+
+# --- View counts -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_flush_task_moves_pending_reads_into_the_database(people, org):
+    item = NewsItemFactory(unit=org.kua_bangil, author=people.kontributor, published=True)
+    other = NewsItemFactory(unit=org.kua_bangil, author=people.kontributor, published=True)
+    counters.flush_view_counts()  # start from an empty pending count
+    for _ in range(3):
+        counters.record_view(item.pk)
+    counters.record_view(other.pk)
+    assert tasks.flush_view_counts.delay().get() == 4
+    item.refresh_from_db()
+    other.refresh_from_db()
+    assert (item.view_count, other.view_count) == (3, 1)
+    assert tasks.flush_view_counts.delay().get() == 0
