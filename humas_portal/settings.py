@@ -176,11 +176,11 @@ CELERY_BEAT_SCHEDULE = {
     "ppid-close-settled": {"task": "ppid.tasks.close_settled_requests", "schedule": 3600.0},
     "ppid-purge-identity": {"task": "ppid.tasks.purge_identity_data", "schedule": 3600.0},
     # dumas
-    # monitoring
-}
     "dumas-send-notifications": {"task": "dumas.tasks.send_pending_notifications", "schedule": 300.0},
     "dumas-remind-overdue": {"task": "dumas.tasks.remind_overdue", "schedule": 3600.0},
     "dumas-close-answered": {"task": "dumas.tasks.close_answered", "schedule": 3600.0},
+    # monitoring
+}
 
 # --- Authentication -------------------------------------------------------------
 
@@ -362,8 +362,6 @@ PPID_DIP_MAX_UPLOAD_BYTES = env_int("PPID_DIP_MAX_UPLOAD_BYTES", 20 * 1024 * 102
 PPID_SUBMISSIONS_PER_HOUR = env_int("PPID_SUBMISSIONS_PER_HOUR", 10)
 
 # dumas
-
-# monitoring
 # Deadlines (Perpres 76/2013, to confirm): verify within 3 working days,
 # decide the follow-up within 5 working days of verification, finish within
 # 60 calendar days of receipt; answered complaints close after 10 quiet days.
@@ -381,3 +379,5 @@ DUMAS_FORM_MIN_SECONDS = env_int("DUMAS_FORM_MIN_SECONDS", 4)
 DUMAS_FORM_MAX_AGE_HOURS = env_int("DUMAS_FORM_MAX_AGE_HOURS", 12)
 DUMAS_ATTACHMENT_MAX_BYTES = env_int("DUMAS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 DUMAS_ATTACHMENT_MAX_FILES = env_int("DUMAS_ATTACHMENT_MAX_FILES", 5)
+
+# monitoring
