@@ -21,6 +21,7 @@ whole /64.
 from __future__ import annotations
 
 import functools
+import inspect
 import ipaddress
 import secrets
 import time
@@ -215,6 +216,7 @@ class GuardedFormMixin:
     """
 
     guard_scope: str = "public-form"
+    # Numbers, or functions of no arguments read per request (settings).
     guard_min_seconds: IntSetting = 3
     guard_max_age_seconds: IntSetting = 12 * 3600
 
@@ -228,6 +230,11 @@ class GuardedFormMixin:
         self._guard_started_at: int | None = None
 
     # Reading and checking the token.
+
+    def _guard_number(self, name: str) -> int:
+        # Read the class attribute as written: a function assigned in a class
+        # body would otherwise come back as a bound method.
+        return _value(inspect.getattr_static(self, name))
 
     def _salt(self) -> str:
         return f"ratelimit.guard:{self.guard_scope}"
@@ -265,7 +272,7 @@ class GuardedFormMixin:
             return cleaned
         now = int(time.time())
         age = now - payload["t"]
-        if age > _value(self.guard_max_age_seconds):
+        if age > self._guard_number("guard_max_age_seconds"):
             self.add_error(
                 None,
                 _("Formulir sudah terlalu lama dibuka. Periksa isian Anda lalu kirim kembali."),
@@ -273,7 +280,7 @@ class GuardedFormMixin:
             return cleaned
         # Keep the original start time when the form is shown again.
         self._guard_started_at = payload["t"]
-        if age < _value(self.guard_min_seconds):
+        if age < self._guard_number("guard_min_seconds"):
             self.add_error(
                 None,
                 _("Formulir dikirim terlalu cepat. Periksa kembali isian Anda lalu kirim lagi."),
@@ -294,7 +301,7 @@ class GuardedFormMixin:
             # Single use: a replayed token (a bot re-posting one good form)
             # finds its nonce already spent.
             used_key = f"ratelimit:used:{self.guard_scope}:{payload['n']}"
-            if not cache.add(used_key, 1, timeout=_value(self.guard_max_age_seconds) + 60):
+            if not cache.add(used_key, 1, timeout=self._guard_number("guard_max_age_seconds") + 60):
                 self.add_error(None, _("Formulir ini sudah pernah dikirim. Muat ulang halaman bila perlu."))
         return cleaned
 

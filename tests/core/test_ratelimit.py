@@ -7,6 +7,7 @@ import uuid
 import pytest
 import time_machine
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -244,3 +245,23 @@ class TestGuard:
 def test_windows_end_on_time():
     with time_machine.travel(1_800_000_030, tick=False):
         assert ratelimit.seconds_left(window=60) == 31
+
+
+class SettingsGuardedForm(GuardedFormMixin, forms.Form):
+    guard_scope = "test-settings"
+    # Functions in the class body, read per request.
+    guard_min_seconds = staticmethod(lambda: settings.TEST_GUARD_MIN)
+    guard_max_age_seconds = lambda: 3600  # noqa: E731
+
+    message = forms.CharField()
+
+
+@pytest.mark.django_db
+def test_guard_numbers_may_be_functions_read_per_request(settings):
+    settings.TEST_GUARD_MIN = 60
+    with time_machine.travel(1_800_000_000, tick=False) as traveller:
+        data = {"message": "Halo", **guard_inputs(SettingsGuardedForm())}
+        traveller.shift(30)
+        assert not SettingsGuardedForm(data).is_valid()
+        settings.TEST_GUARD_MIN = 10
+        assert SettingsGuardedForm(data).is_valid()
