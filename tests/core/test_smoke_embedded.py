@@ -1,0 +1,162 @@
+"""The README's run command on a machine with nothing configured: SQLite and
+a file-system Celery queue in VAR_DIR, web server, worker and beat."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 90
+STOP_TIMEOUT = 40
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid``, read from /proc (the worker's pool
+    processes are grandchildren)."""
+    parent_of = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent_of[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parent_of.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def var_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("embedded-var")
+
+
+class Portal:
+    def __init__(self, var_dir: Path):
+        self.port = free_port()
+        self.log_path = var_dir / f"portal-{self.port}.log"
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DATABASE_", "REDIS_", "CELERY_", "CACHE_", "DJANGO_", "PYTEST_"))
+        }
+        env.update(DJANGO_SETTINGS_MODULE="humas_portal.settings", VAR_DIR=str(var_dir), PORT=str(self.port))
+        env.pop("DEBUG", None)
+        self.log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "runportal"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text()
+
+    def wait_until_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, "runportal exited early:\n" + self.output()
+            try:
+                if fetch(self.url + "/")[0] == 200 and "Portal siap" in self.output():
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        pytest.fail(f"The portal did not answer within {START_TIMEOUT} s:\n{self.output()}")
+
+    def wait_for_output(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.output():
+            assert time.monotonic() < deadline, f"{text!r} never appeared:\n{self.output()}"
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def portal(var_dir):
+    portal = Portal(var_dir)
+    yield portal
+    for pid in descendants(portal.process.pid):
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    portal.stop()
+
+
+def test_the_portal_starts_with_demo_data_and_stops_cleanly(portal):
+    portal.wait_until_ready()
+    status, home = fetch(portal.url + "/")
+    assert status == 200
+    assert "/berita/" in home  # the demo news is on the home page
+    status, login_page = fetch(portal.url + "/akun/masuk/")
+    assert status == 200
+    assert "Nama pengguna" in login_page
+    output = portal.output()
+    assert "kata sandi semuanya: demo-humas-portal" in output
+    portal.wait_for_output("celery@")
+    portal.wait_for_output(" ready.")  # the worker is consuming
+    portal.wait_for_output("beat: Starting")
+
+    children = descendants(portal.process.pid)
+    assert len(children) >= 3  # web, worker (+ its pool) and beat
+    portal.process.send_signal(signal.SIGTERM)
+    assert portal.process.wait(timeout=STOP_TIMEOUT) == 0, portal.output()
+    assert not [pid for pid in children if alive(pid)]
+
+
+def test_when_one_process_dies_everything_stops_with_an_error(portal):
+    portal.wait_until_ready()
+    children = descendants(portal.process.pid)
+    worker = next(
+        pid
+        for pid in children
+        if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(portal.process.pid)
+    )
+    os.kill(worker, signal.SIGKILL)
+    assert portal.process.wait(timeout=STOP_TIMEOUT) != 0
+    assert "Proses worker berhenti" in portal.output()
+    assert not [pid for pid in children if alive(pid)]
