@@ -358,8 +358,12 @@ PPID_IDENTITY_RETENTION_DAYS = env_int("PPID_IDENTITY_RETENTION_DAYS", 365)
 PPID_IDENTITY_MAX_UPLOAD_BYTES = env_int("PPID_IDENTITY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 PPID_ATTACHMENT_MAX_UPLOAD_BYTES = env_int("PPID_ATTACHMENT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 PPID_DIP_MAX_UPLOAD_BYTES = env_int("PPID_DIP_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
-# Public request submissions accepted per client address per hour.
+# Public request submissions per client address per hour: past the soft
+# limit the form asks a small sum, past the hard limit it answers 429.
 PPID_SUBMISSIONS_PER_HOUR = env_int("PPID_SUBMISSIONS_PER_HOUR", 10)
+PPID_SUBMISSIONS_SOFT_LIMIT = env_int("PPID_SUBMISSIONS_SOFT_LIMIT", 3)
+# A request form sent sooner than this after it was opened came from a bot.
+PPID_FORM_MIN_SECONDS = env_int("PPID_FORM_MIN_SECONDS", 3)
 
 # dumas
 # Deadlines (Perpres 76/2013, to confirm): verify within 3 working days,

@@ -4,9 +4,12 @@ the services check it again and decide everything else."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from humas_portal.core.ratelimit import GuardedFormMixin
 
 from .models import (
     AnswerForm,
@@ -20,7 +23,7 @@ from .models import (
     PpidProfile,
     RequesterKind,
 )
-from .services import DIP_FIELDS, PROFILE_FIELDS
+from .services import DIP_FIELDS, PROFILE_FIELDS, dip_entry_errors
 from .validators import normalise_entity_number, normalise_nik
 
 
@@ -50,7 +53,17 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class RequestForm(forms.Form):
+def _form_min_seconds() -> int:
+    return settings.PPID_FORM_MIN_SECONDS
+
+
+class RequestForm(GuardedFormMixin, forms.Form):
+    """The request form of Perki 1/2021, behind the portal's form guard
+    (honeypot, timing token, a sum to answer when an address sends many)."""
+
+    guard_scope = "ppid-request"
+    guard_min_seconds = _form_min_seconds
+
     requester_kind = forms.ChoiceField(
         label=_("Jenis pemohon"),
         choices=RequesterKind.choices,
@@ -170,7 +183,10 @@ class ObjectionForm(forms.Form):
     )
 
 
-class ReissueForm(forms.Form):
+class ReissueForm(GuardedFormMixin, forms.Form):
+    guard_scope = "ppid-reissue"
+    guard_min_seconds = _form_min_seconds
+
     registration_number = forms.CharField(label=_("Nomor pendaftaran"), max_length=80)
     email = forms.EmailField(label=_("Email yang dipakai saat mengajukan permohonan"))
 
@@ -272,6 +288,13 @@ class DipEntryForm(forms.ModelForm):
             "legal_basis": forms.Textarea(attrs={"rows": 2}),
             "consequence_test": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def clean(self):
+        data = super().clean()
+        for field, messages in dip_entry_errors(data).items():
+            for message in messages:
+                self.add_error(field, message)
+        return data
 
 
 class DipDocumentForm(forms.Form):

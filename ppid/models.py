@@ -264,6 +264,9 @@ class DipEntry(models.Model):
                 condition=~models.Q(category="dikecualikan")
                 | (~models.Q(exemption_ground="") & ~models.Q(consequence_test="")),
                 name="ppid_dip_exempt_needs_ground",
+                violation_error_message=_(
+                    "Informasi yang dikecualikan wajib menyebut dasar Pasal 17 dan uji konsekuensi."
+                ),
             )
         ]
 

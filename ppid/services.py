@@ -801,6 +801,18 @@ DIP_FIELDS = (
 )
 
 
+def dip_entry_errors(data: Mapping) -> dict[str, list[str]]:
+    """What an exempt entry must carry (Pasal 17 ground, consequence test);
+    shared with the form so the person editing sees it on the field."""
+    errors: dict[str, list[str]] = {}
+    if data.get("category") == DipCategory.DIKECUALIKAN:
+        if data.get("exemption_ground") not in ExemptionGround.values:
+            errors["exemption_ground"] = [_("Informasi yang dikecualikan wajib menyebut dasar Pasal 17.")]
+        if not (data.get("consequence_test") or "").strip():
+            errors["consequence_test"] = [_("Informasi yang dikecualikan wajib disertai uji konsekuensi.")]
+    return errors
+
+
 def ppid_dip_entry_save(
     *, unit: WorkUnit, actor: User, data: Mapping, entry: DipEntry | None = None
 ) -> DipEntry:
@@ -810,13 +822,7 @@ def ppid_dip_entry_save(
     _require(policy.can_manage_unit(actor, unit))
     if entry is not None and entry.unit_id != unit.pk:
         raise PermissionDenied
-    errors: dict[str, list[str]] = {}
-    category = data.get("category")
-    if category == DipCategory.DIKECUALIKAN:
-        if data.get("exemption_ground") not in ExemptionGround.values:
-            errors["exemption_ground"] = [_("Informasi yang dikecualikan wajib menyebut dasar Pasal 17.")]
-        if not (data.get("consequence_test") or "").strip():
-            errors["consequence_test"] = [_("Informasi yang dikecualikan wajib disertai uji konsekuensi.")]
+    errors = dip_entry_errors(data)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

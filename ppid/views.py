@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from humas_portal.core.audit import history_for
 from humas_portal.core.models import WorkUnit
+from humas_portal.core.ratelimit import ratelimit
 from humas_portal.core.workflow import WorkflowError
 
 from . import reports, services
@@ -118,70 +118,64 @@ def dip_document(request, slug, public_id):
 # --- Requests ------------------------------------------------------------------
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _per_hour() -> int:
+    return settings.PPID_SUBMISSIONS_PER_HOUR
 
 
-def _throttled(request) -> bool:
-    """At most PPID_SUBMISSIONS_PER_HOUR submissions per client address, so a
-    script cannot flood a unit's queue and its staff's mailboxes."""
-    key = f"ppid:submit:{_client_address(request)}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
-        count = 1
-    return count > settings.PPID_SUBMISSIONS_PER_HOUR
+def _soft_limit() -> int:
+    return settings.PPID_SUBMISSIONS_SOFT_LIMIT
 
 
+@ratelimit(
+    scope="ppid-request",
+    limit=_per_hour,
+    soft_limit=_soft_limit,
+    window=3600,
+    template_name="ppid/ratelimited.html",
+)
 def request_create(request, slug):
     unit = get_object_or_404(WorkUnit.objects.active(), slug=slug)
     profile = get_object_or_404(PpidProfile.objects.published(), unit=unit)
-    if request.method == "POST":
-        form = RequestForm(request.POST, request.FILES)
-        if form.is_valid():
-            if _throttled(request):
-                form.add_error(
-                    None, _("Terlalu banyak permohonan dari alamat ini. Coba lagi dalam satu jam.")
+    challenge = request.ratelimit.challenge_required
+    if request.method != "POST":
+        form = RequestForm(challenge=challenge)
+        return render(request, "ppid/request_form.html", {"unit": unit, "profile": profile, "form": form})
+    form = RequestForm(request.POST, request.FILES, challenge=challenge)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            submitted = services.ppid_request_submit(
+                unit=unit,
+                requester_kind=data["requester_kind"],
+                name=data["name"],
+                identity_number=data["identity_number"],
+                address=data["address"],
+                phone=data["phone"],
+                email=data["email"],
+                information_requested=data["information_requested"],
+                purpose=data["purpose"],
+                obtain_method=data["obtain_method"],
+                delivery_method=data["delivery_method"],
+                identity_document=data["identity_document"],
+                via_proxy=data["via_proxy"],
+                proxy_name=data["proxy_name"],
+                proxy_identity_number=data["proxy_identity_number"],
+                power_of_attorney=data["power_of_attorney"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Permohonan Anda terdaftar dengan nomor %(number)s. Simpan alamat halaman ini: "
+                    "inilah tautan pribadi untuk memantau permohonan Anda."
                 )
-            else:
-                data = form.cleaned_data
-                try:
-                    submitted = services.ppid_request_submit(
-                        unit=unit,
-                        requester_kind=data["requester_kind"],
-                        name=data["name"],
-                        identity_number=data["identity_number"],
-                        address=data["address"],
-                        phone=data["phone"],
-                        email=data["email"],
-                        information_requested=data["information_requested"],
-                        purpose=data["purpose"],
-                        obtain_method=data["obtain_method"],
-                        delivery_method=data["delivery_method"],
-                        identity_document=data["identity_document"],
-                        via_proxy=data["via_proxy"],
-                        proxy_name=data["proxy_name"],
-                        proxy_identity_number=data["proxy_identity_number"],
-                        power_of_attorney=data["power_of_attorney"],
-                    )
-                except ValidationError as exc:
-                    apply_service_errors(form, exc)
-                except WorkflowError as exc:
-                    form.add_error(None, str(exc))
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "Permohonan Anda terdaftar dengan nomor %(number)s. Simpan alamat halaman ini: "
-                            "inilah tautan pribadi untuk memantau permohonan Anda."
-                        )
-                        % {"number": submitted.request.registration_number},
-                    )
-                    return redirect("ppid:track", token=submitted.token)
-    else:
-        form = RequestForm()
+                % {"number": submitted.request.registration_number},
+            )
+            return redirect("ppid:track", token=submitted.token)
     return render(request, "ppid/request_form.html", {"unit": unit, "profile": profile, "form": form})
 
 
@@ -280,17 +274,23 @@ def track_objection(request, token):
     return _private(_render_track(request, ppid_request, token, form, status=400))
 
 
+@ratelimit(
+    scope="ppid-reissue",
+    limit=_per_hour,
+    soft_limit=_soft_limit,
+    window=3600,
+    template_name="ppid/ratelimited.html",
+)
 def reissue(request):
     """Lost the tracking link: a new one goes to the email the request was
     filed with. The answer is the same whether or not anything matched."""
+    challenge = request.ratelimit.challenge_required
     if request.method == "POST":
-        form = ReissueForm(request.POST)
+        form = ReissueForm(request.POST, challenge=challenge)
         if form.is_valid():
-            if not _throttled(request):
-                services.ppid_tracking_link_reissue(
-                    registration_number=form.cleaned_data["registration_number"],
-                    email=form.cleaned_data["email"],
-                )
+            services.ppid_tracking_link_reissue(
+                registration_number=form.cleaned_data["registration_number"], email=form.cleaned_data["email"]
+            )
             messages.info(
                 request,
                 _(
@@ -299,7 +299,7 @@ def reissue(request):
             )
             return redirect("ppid:reissue")
     else:
-        form = ReissueForm()
+        form = ReissueForm(challenge=challenge)
     return render(request, "ppid/reissue.html", {"form": form})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -54,6 +55,14 @@ def png_upload(name: str = "ktp.png") -> SimpleUploadedFile:
 def pdf_upload(name: str = "dokumen.pdf", text: bytes = b"isi") -> SimpleUploadedFile:
     body = b"%PDF-1.4\n1 0 obj<<>>endobj\n% " + text + b"\ntrailer<<>>\n%%EOF\n"
     return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def post_form(client, url: str, data: dict, **extra):
+    """Open the form (for its guard token) and send it, as a browser does."""
+    page = client.get(url, **extra).content.decode()
+    match = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert match, "the form carries no guard token"
+    return client.post(url, {**data, "form_token": match.group(1)}, **extra)
 
 
 def submit_request(unit, **overrides) -> services.SubmittedRequest:

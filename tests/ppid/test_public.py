@@ -3,6 +3,7 @@ tracking page."""
 
 import math
 import re
+import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,15 @@ from django.urls import reverse
 from ppid import services
 from ppid.models import DipCategory, DipDocument, IdentityDocument, PpidRequest
 
-from .factories import VALID_NIK, DipEntryFactory, PpidProfileFactory, pdf_upload, png_upload, submit_request
+from .factories import (
+    VALID_NIK,
+    DipEntryFactory,
+    PpidProfileFactory,
+    pdf_upload,
+    png_upload,
+    post_form,
+    submit_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +51,9 @@ def form_data(**overrides):
 
 
 def add_document(entry, name="laporan.pdf"):
-    document = DipDocument(entry=entry, title=name, original_name=name, content_type="application/pdf", size=10)
+    document = DipDocument(
+        entry=entry, title=name, original_name=name, content_type="application/pdf", size=10
+    )
     document.file.save(f"{document.public_id.hex}.pdf", ContentFile(b"%PDF-1.4 laporan"), save=False)
     document.save()
     return document
@@ -119,11 +130,15 @@ def test_a_unit_without_its_own_page_sends_visitors_to_its_office(client, org):
     assert client.get(reverse("ppid:unit", kwargs={"slug": org.kua_sidoarjo.slug})).status_code == 404
 
 
-def test_filing_a_request_gives_a_number_and_a_private_link_by_email(client, org, django_capture_on_commit_callbacks):
+def test_filing_a_request_gives_a_number_and_a_private_link_by_email(
+    client, org, django_capture_on_commit_callbacks
+):
     PpidProfileFactory(unit=org.pasuruan)
     with time_machine.travel(datetime(2026, 3, 13, 10, 0, tzinfo=WIB), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("ppid:request_create", kwargs={"slug": org.pasuruan.slug}), form_data())
+            response = post_form(
+                client, reverse("ppid:request_create", kwargs={"slug": org.pasuruan.slug}), form_data()
+            )
     assert response.status_code == 302
     request = PpidRequest.objects.get()
     assert request.registration_number == "KK1514/PPID/2026/0001"
@@ -146,12 +161,12 @@ def test_filing_a_request_gives_a_number_and_a_private_link_by_email(client, org
 def test_form_rejects_a_bad_nik_and_missing_identity_document_in_indonesian(client, org):
     PpidProfileFactory(unit=org.pasuruan)
     url = reverse("ppid:request_create", kwargs={"slug": org.pasuruan.slug})
-    response = client.post(url, form_data(identity_number="12345"))
+    response = post_form(client, url, form_data(identity_number="12345"))
     assert response.status_code == 200
     assert "NIK harus terdiri dari 16 angka." in response.text
     data = form_data()
     del data["identity_document"]
-    response = client.post(url, data)
+    response = post_form(client, url, data)
     assert response.status_code == 200
     assert "Bidang ini tidak boleh kosong." in response.text
     assert not PpidRequest.objects.exists()
@@ -159,7 +174,10 @@ def test_form_rejects_a_bad_nik_and_missing_identity_document_in_indonesian(clie
 
 def test_legal_entity_files_with_its_deed_number(org):
     submitted = submit_request(
-        org.pasuruan, requester_kind="badan_hukum", name="Yayasan Cahaya", identity_number="AHU-0012345.AH.01.04 Tahun 2019"
+        org.pasuruan,
+        requester_kind="badan_hukum",
+        name="Yayasan Cahaya",
+        identity_number="AHU-0012345.AH.01.04 Tahun 2019",
     )
     assert submitted.request.identity_number == "AHU-0012345.AH.01.04 Tahun 2019"
 
@@ -167,9 +185,12 @@ def test_legal_entity_files_with_its_deed_number(org):
 def test_proxy_requests_need_the_power_of_attorney(client, org):
     PpidProfileFactory(unit=org.pasuruan)
     url = reverse("ppid:request_create", kwargs={"slug": org.pasuruan.slug})
-    response = client.post(url, form_data(via_proxy="on", proxy_name="Andi", proxy_identity_number="3514015208900002"))
+    response = post_form(
+        client, url, form_data(via_proxy="on", proxy_name="Andi", proxy_identity_number="3514015208900002")
+    )
     assert "Unggah surat kuasa." in response.text
-    response = client.post(
+    response = post_form(
+        client,
         url,
         form_data(
             via_proxy="on",
@@ -192,7 +213,11 @@ def test_identity_upload_must_be_an_image_or_a_pdf(client, org):
     fake.file.truncate()
     fake.size = 22
     fake.file.seek(0)
-    response = client.post(reverse("ppid:request_create", kwargs={"slug": org.pasuruan.slug}), form_data(identity_document=fake))
+    response = post_form(
+        client,
+        reverse("ppid:request_create", kwargs={"slug": org.pasuruan.slug}),
+        form_data(identity_document=fake),
+    )
     assert "Unggah pindaian atau foto dokumen dalam format PDF, JPEG atau PNG." in response.text
     assert not IdentityDocument.objects.exists()
 
@@ -247,8 +272,18 @@ def test_a_public_user_cannot_open_another_requesters_files(client, org, ppid_pe
     their_file = theirs.request.attachments.get()
     their_notice = theirs.request.notices.get()
     own = {"token": mine.token}
-    assert client.get(reverse("ppid:track_attachment", kwargs={**own, "public_id": their_file.public_id})).status_code == 404
-    assert client.get(reverse("ppid:track_notice", kwargs={**own, "public_id": their_notice.public_id})).status_code == 404
+    assert (
+        client.get(
+            reverse("ppid:track_attachment", kwargs={**own, "public_id": their_file.public_id})
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("ppid:track_notice", kwargs={**own, "public_id": their_notice.public_id})
+        ).status_code
+        == 404
+    )
     page = client.get(reverse("ppid:track", kwargs=own)).text
     assert "Orang Lain" not in page
     # Staff pages are no way round it for the public either.
@@ -275,7 +310,9 @@ def test_requester_downloads_the_answer_and_the_notice_from_the_tracking_page(cl
     assert b"angka anggaran" in b"".join(response)
     assert "rekap-anggaran.pdf" in response["Content-Disposition"]
     notice = submitted.request.notices.get()
-    response = client.get(reverse("ppid:track_notice", kwargs={"token": submitted.token, "public_id": notice.public_id}))
+    response = client.get(
+        reverse("ppid:track_notice", kwargs={"token": submitted.token, "public_id": notice.public_id})
+    )
     assert b"".join(response).startswith(b"%PDF-")
 
 
@@ -294,7 +331,9 @@ def test_objection_form_on_the_tracking_page(client, org, ppid_people, django_ca
         page = client.get(url).text
         assert "Ajukan keberatan" in page
         assert "Pasal 17 huruf h" in page
-        response = client.post(reverse("ppid:track_objection", kwargs={"token": submitted.token}), {"reasons": "x"})
+        response = client.post(
+            reverse("ppid:track_objection", kwargs={"token": submitted.token}), {"reasons": "x"}
+        )
         assert response.status_code == 400
         assert "Pilih sekurang-kurangnya satu alasan keberatan." in response.text
         with django_capture_on_commit_callbacks(execute=True):
@@ -314,7 +353,10 @@ def test_objection_form_is_closed_with_a_clear_message_after_30_working_days(cli
         submitted = submit_request(org.pasuruan)
     with time_machine.travel(datetime(2026, 4, 6, 10, tzinfo=WIB), tick=False):
         services.ppid_request_answer(
-            request=submitted.request, actor=ppid_people.ppid, decision="tidak_dikuasai", holder_info="Tidak diketahui"
+            request=submitted.request,
+            actor=ppid_people.ppid,
+            decision="tidak_dikuasai",
+            holder_info="Tidak diketahui",
         )
     with time_machine.travel(datetime(2026, 5, 22, 10, tzinfo=WIB), tick=False):
         page = client.get(reverse("ppid:track", kwargs={"token": submitted.token})).text
@@ -332,11 +374,20 @@ def test_lost_link_is_reissued_to_the_filing_email_only(client, org, django_capt
     submitted = submit_request(org.pasuruan)
     url = reverse("ppid:reissue")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"registration_number": submitted.request.registration_number, "email": "lain@example.org"})
+        post_form(
+            client,
+            url,
+            {"registration_number": submitted.request.registration_number, "email": "lain@example.org"},
+        )
     assert not [m for m in mail.outbox if "Tautan pelacakan baru" in m.subject]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url, {"registration_number": submitted.request.registration_number.lower(), "email": "SITI@example.org"}
+        response = post_form(
+            client,
+            url,
+            {
+                "registration_number": submitted.request.registration_number.lower(),
+                "email": "SITI@example.org",
+            },
         )
     assert response.status_code == 302
     message = next(m for m in mail.outbox if "Tautan pelacakan baru" in m.subject)
@@ -346,12 +397,28 @@ def test_lost_link_is_reissued_to_the_filing_email_only(client, org, django_capt
     assert client.get(reverse("ppid:track", kwargs={"token": submitted.token})).status_code == 404
 
 
-def test_submissions_are_throttled_per_address(client, org, settings):
+def test_submissions_are_limited_per_address(client, org, settings):
+    """Past the soft limit the form asks a sum; past the hard limit the
+    address gets 429 until the hour is over."""
+    settings.PPID_SUBMISSIONS_SOFT_LIMIT = 1
     settings.PPID_SUBMISSIONS_PER_HOUR = 2
     PpidProfileFactory(unit=org.pasuruan)
     url = reverse("ppid:request_create", kwargs={"slug": org.pasuruan.slug})
-    client.post(url, form_data(), REMOTE_ADDR="10.9.8.7")
-    client.post(url, form_data(), REMOTE_ADDR="10.9.8.7")
-    response = client.post(url, form_data(), REMOTE_ADDR="10.9.8.7")
-    assert "Terlalu banyak permohonan" in response.text
-    assert PpidRequest.objects.count() == 2
+    # An address of its own, so that earlier runs in this hour do not count.
+    address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+    assert post_form(client, url, form_data(), REMOTE_ADDR=address).status_code == 302
+    second = post_form(client, url, form_data(), REMOTE_ADDR=address)
+    assert second.status_code == 200
+    assert "Jawab pertanyaan hitungan" in second.text
+    third = post_form(client, url, form_data(), REMOTE_ADDR=address)
+    assert third.status_code == 429
+    assert "Terlalu banyak permohonan" in third.text
+    assert PpidRequest.objects.count() == 1
+
+
+def test_a_bot_filling_the_hidden_field_is_turned_away(client, org):
+    PpidProfileFactory(unit=org.pasuruan)
+    url = reverse("ppid:request_create", kwargs={"slug": org.pasuruan.slug})
+    response = post_form(client, url, form_data(situs_web="http://spam.example"))
+    assert response.status_code == 200
+    assert not PpidRequest.objects.exists()
