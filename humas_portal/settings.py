@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
     "news-publish-due": {"task": "news.tasks.publish_due_news", "schedule": 30.0},
     "news-flush-view-counts": {"task": "news.tasks.flush_view_counts", "schedule": 60.0},
     # socialmedia
+    "socialmedia-sweep-deliveries": {"task": "socialmedia.tasks.sweep_deliveries", "schedule": 60.0},
+    "socialmedia-refresh-engagement": {"task": "socialmedia.tasks.refresh_engagement", "schedule": 3600.0},
     # ppid
     # Hourly sweeps: each reminder and each closing happens once whatever the
     # run, and a reminder waits for office hours in the unit's own zone.
@@ -340,6 +342,50 @@ NEWS_FEED_SIZE = env_int("NEWS_FEED_SIZE", 30)
 NEWS_PUBLIC_MAX_AGE = env_int("NEWS_PUBLIC_MAX_AGE", 60)
 
 # socialmedia
+# Each platform's API root; tests point them at a local fake server.
+SOCIAL_FACEBOOK_GRAPH_URL = env_str("SOCIAL_FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v21.0").rstrip("/")
+SOCIAL_INSTAGRAM_GRAPH_URL = env_str("SOCIAL_INSTAGRAM_GRAPH_URL", "https://graph.facebook.com/v21.0").rstrip("/")
+SOCIAL_X_API_URL = env_str("SOCIAL_X_API_URL", "https://api.x.com").rstrip("/")
+SOCIAL_X_UPLOAD_URL = env_str("SOCIAL_X_UPLOAD_URL", "https://api.x.com").rstrip("/")
+SOCIAL_YOUTUBE_API_URL = env_str("SOCIAL_YOUTUBE_API_URL", "https://www.googleapis.com").rstrip("/")
+SOCIAL_TIKTOK_API_URL = env_str("SOCIAL_TIKTOK_API_URL", "https://open.tiktokapis.com").rstrip("/")
+# OAuth clients used to renew short-lived tokens (YouTube, X, TikTok) with the
+# account's refresh token; without them an expired token needs reconnecting.
+SOCIAL_GOOGLE_TOKEN_URL = env_str("SOCIAL_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token")
+SOCIAL_YOUTUBE_CLIENT_ID = env_str("SOCIAL_YOUTUBE_CLIENT_ID")
+SOCIAL_YOUTUBE_CLIENT_SECRET = env_str("SOCIAL_YOUTUBE_CLIENT_SECRET")
+SOCIAL_X_CLIENT_ID = env_str("SOCIAL_X_CLIENT_ID")
+SOCIAL_X_CLIENT_SECRET = env_str("SOCIAL_X_CLIENT_SECRET")
+SOCIAL_TIKTOK_CLIENT_KEY = env_str("SOCIAL_TIKTOK_CLIENT_KEY")
+SOCIAL_TIKTOK_CLIENT_SECRET = env_str("SOCIAL_TIKTOK_CLIENT_SECRET")
+# Seconds to wait for a connection, for an answer, and for a media upload.
+SOCIAL_CONNECT_TIMEOUT = float(env_str("SOCIAL_CONNECT_TIMEOUT", "5"))
+SOCIAL_READ_TIMEOUT = float(env_str("SOCIAL_READ_TIMEOUT", "30"))
+SOCIAL_UPLOAD_TIMEOUT = float(env_str("SOCIAL_UPLOAD_TIMEOUT", "300"))
+# Server errors are retried with exponential backoff up to this many attempts.
+SOCIAL_MAX_ATTEMPTS = env_int("SOCIAL_MAX_ATTEMPTS", 5)
+SOCIAL_RETRY_BASE_SECONDS = env_int("SOCIAL_RETRY_BASE_SECONDS", 60)
+# Wait used when a platform limits us without saying until when.
+SOCIAL_RATE_LIMIT_DEFAULT_SECONDS = env_int("SOCIAL_RATE_LIMIT_DEFAULT_SECONDS", 900)
+# Meta usage headers (percent of the allowance) at which we stop calling early.
+SOCIAL_META_USAGE_THRESHOLD = env_int("SOCIAL_META_USAGE_THRESHOLD", 95)
+# A delivery still "publishing" this long after its last sign of life belongs
+# to a worker that died; it becomes "unconfirmed", never re-posted blindly.
+SOCIAL_PUBLISH_LEASE_SECONDS = env_int("SOCIAL_PUBLISH_LEASE_SECONDS", 1800)
+SOCIAL_CONFIRM_INTERVAL_SECONDS = env_int("SOCIAL_CONFIRM_INTERVAL_SECONDS", 120)
+SOCIAL_CONFIRM_MAX_CHECKS = env_int("SOCIAL_CONFIRM_MAX_CHECKS", 5)
+# Polling a platform that is still processing media (Instagram, X, TikTok).
+SOCIAL_PROCESSING_POLL_SECONDS = float(env_str("SOCIAL_PROCESSING_POLL_SECONDS", "3"))
+SOCIAL_PROCESSING_MAX_POLLS = env_int("SOCIAL_PROCESSING_MAX_POLLS", 10)
+SOCIAL_PROCESSING_RECHECK_SECONDS = env_int("SOCIAL_PROCESSING_RECHECK_SECONDS", 60)
+# Tasks further ahead than this are left to the beat sweep rather than held
+# by a worker with an ETA (Redis redelivers long-held ETA tasks).
+SOCIAL_ETA_HORIZON_SECONDS = env_int("SOCIAL_ETA_HORIZON_SECONDS", 3000)
+SOCIAL_ENGAGEMENT_DAYS = env_int("SOCIAL_ENGAGEMENT_DAYS", 30)
+SOCIAL_VIDEO_MAX_UPLOAD_BYTES = env_int("SOCIAL_VIDEO_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
+SOCIAL_YOUTUBE_PRIVACY_STATUS = env_str("SOCIAL_YOUTUBE_PRIVACY_STATUS", "public")
+SOCIAL_YOUTUBE_CATEGORY_ID = env_str("SOCIAL_YOUTUBE_CATEGORY_ID", "25")
+SOCIAL_TIKTOK_PRIVACY_LEVEL = env_str("SOCIAL_TIKTOK_PRIVACY_LEVEL", "PUBLIC_TO_EVERYONE")
 
 # ppid
 # Deadlines of UU 14/2008 in working days (see core.workdays).
