@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q, Value
 from django.urls import reverse
@@ -32,6 +33,7 @@ from humas_portal.core.audit import audit_record
 from humas_portal.core.models import Role, User, WorkUnit
 from humas_portal.core.notify import send_templated_email
 from humas_portal.core.policy import users_with_role
+from humas_portal.core.templatetags.portal import tz_abbr
 from humas_portal.core.workflow import (
     ReviewAction,
     ReviewStatus,
@@ -168,8 +170,8 @@ def _attach_images(
     *,
     item: NewsItem,
     actor: User,
-    featured_upload=None,
-    gallery_uploads: Iterable = (),
+    featured_upload: UploadedFile | None = None,
+    gallery_uploads: Iterable[UploadedFile] = (),
     remove_image_ids: Iterable[int] = (),
 ) -> None:
     """Store the form's photos and claim the editor uploads the body shows,
@@ -294,8 +296,8 @@ def news_create(
     event_date: date | None = None,
     publish_at: datetime | None = None,
     featured_caption: str = "",
-    featured_upload=None,
-    gallery_uploads: Iterable = (),
+    featured_upload: UploadedFile | None = None,
+    gallery_uploads: Iterable[UploadedFile] = (),
 ) -> NewsItem:
     """Create a draft written by ``actor`` for ``unit``.
 
@@ -334,8 +336,8 @@ def news_update(
     item: NewsItem,
     actor: User,
     tags: Iterable[str] | None = None,
-    featured_upload=None,
-    gallery_uploads: Iterable = (),
+    featured_upload: UploadedFile | None = None,
+    gallery_uploads: Iterable[UploadedFile] = (),
     remove_image_ids: Iterable[int] = (),
     **changes: Any,
 ) -> NewsItem:
@@ -459,7 +461,9 @@ def news_schedule(*, item: NewsItem, actor: User, publish_at: datetime | None) -
     locked.publish_at = publish_at
     locked.save(update_fields=["publish_at", "updated_at"])
     when = (
-        timezone.localtime(publish_at, locked.unit.tzinfo).strftime("%Y-%m-%d %H:%M") if publish_at else "-"
+        f"{timezone.localtime(publish_at, locked.unit.tzinfo):%Y-%m-%d %H:%M} {tz_abbr(locked.unit)}"
+        if publish_at
+        else _("segera")
     )
     audit_record(
         actor=actor,

@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from PIL import Image
 from humas_portal.core.models import Role, UnitKind, UnitTimeZone
 from humas_portal.core.policy import roles_of
 from humas_portal.core.workflow import ReviewStatus
+from news import views_desk
 from news.models import NewsItem
 
 from ..factories import UserFactory, WorkUnitFactory, grant
@@ -426,25 +428,26 @@ def test_the_share_button_appears_on_a_published_item_when_available(
     assert "share-button" not in client.get(reverse("news:desk_detail", args=[draft.pk])).content.decode()
 
 
-def test_the_detail_works_without_the_share_template(client, org, people, settings):
-    settings.TEMPLATES = [
-        {
-            **settings.TEMPLATES[0],
-            "APP_DIRS": False,
-            "OPTIONS": {
-                **settings.TEMPLATES[0]["OPTIONS"],
-                "loaders": [
-                    ("django.template.loaders.locmem.Loader", {}),
-                    "django.template.loaders.filesystem.Loader",
-                ],
-            },
-        }
-    ]
+def test_the_detail_works_without_the_share_template(client, org, people, monkeypatch):
+    real_get_template = views_desk.get_template
+
+    def without_share_button(name, *args, **kwargs):
+        if name == views_desk.SHARE_TEMPLATE:
+            raise TemplateDoesNotExist(name)
+        return real_get_template(name, *args, **kwargs)
+
+    monkeypatch.setattr(views_desk, "get_template", without_share_button)
     published = NewsItemFactory(unit=org.kua_bangil, published=True)
     client.force_login(people.admin_humas)
     response = client.get(reverse("news:desk_detail", args=[published.pk]))
     assert response.status_code == 200
     assert response.context["share_template"] is None
+
+
+def test_the_detail_of_a_published_item_renders_with_the_real_share_button(client, org, people):
+    published = NewsItemFactory(unit=org.kua_bangil, published=True)
+    client.force_login(people.admin_humas)
+    assert client.get(reverse("news:desk_detail", args=[published.pk])).status_code == 200
 
 
 # --- The approval queue -----------------------------------------------------------------
