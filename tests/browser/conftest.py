@@ -9,6 +9,8 @@ the live server runs in another thread and must see committed rows.
 - ``page``: a fresh context per test (its own cookies), ``base_url`` set to
   the live server, Indonesian locale, desktop viewport.
 - ``phone_page``: the same on a phone-sized, touch viewport.
+- ``new_page``: ``new_page()`` opens another page in a context of its own,
+  for flows with several people (a writer, a verifier, a reader).
 - ``log_in``: ``log_in(page, username)`` signs in through ``/akun/masuk/``.
 
 When a test fails, a full-page screenshot of each of its pages is saved
@@ -89,6 +91,23 @@ def page(browser, live_server, request):
     for number, opened in enumerate(context.pages):
         _screenshot_on_failure(request, opened, suffix=f"-{number}" if number else "")
     context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server, request):
+    contexts = []
+
+    def open_page(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = _context(browser, live_server, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for number, context in enumerate(contexts, start=1):
+        for opened in context.pages:
+            _screenshot_on_failure(request, opened, suffix=f"-extra{number}")
+        context.close()
 
 
 @pytest.fixture
