@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Value
@@ -88,37 +89,94 @@ def union_of_slices(querysets: list[QuerySet]) -> list:
 # --- Pagination -----------------------------------------------------------------
 
 
+# Counts of public lists are kept this long, or until the next publish or
+# unpublish (``invalidate_public_cache``), whichever comes first.
+COUNT_CACHE_SECONDS = 300
+_GENERATION_KEY = "news:public:generation"
+
+
+def invalidate_public_cache() -> None:
+    """Forget what the public site cached (the list counts); call it after
+    an item is published or unpublished."""
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:  # never set, or evicted
+        cache.add(_GENERATION_KEY, 1, timeout=None)
+
+
+def _cache_generation() -> int:
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        cache.add(_GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(_GENERATION_KEY, 1)
+    return generation
+
+
 class CappedPaginator(Paginator):
-    """A paginator whose count stops at ``max_pages`` pages.
+    """A paginator whose count stops at ``max_pages`` pages and is cached,
+    and whose pages skip through primary keys only.
 
     ``COUNT(*)`` of a whole list would read every matching row on every
     request; counting at most ``max_pages * per_page`` rows costs the same for
-    a small satker and for a whole Kanwil. Pages beyond the cap are not
-    offered: older news is found through search and the sitemap.
+    a small satker and for a whole Kanwil, and the count is then kept for a
+    few minutes under ``count_key``. Pages beyond the cap are not offered:
+    older news is found through search and the sitemap.
+
+    A deep page (``OFFSET 6000``) would otherwise join unit, category and
+    photo for every skipped row; with ``late_lookup`` the offset runs over
+    the index alone and only the page's rows are joined.
     """
 
-    def __init__(self, object_list, per_page, *, max_pages: int, **kwargs):
+    def __init__(self, object_list, per_page, *, max_pages: int, count_key: str = "", late_lookup=True):
         self.max_pages = max_pages
-        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+        self.late_lookup = late_lookup
+        super().__init__(object_list, per_page)
 
     @cached_property
     def count(self) -> int:
+        key = ""
+        if self.count_key:
+            key = f"news:public:{_cache_generation()}:count:{self.max_pages * self.per_page}:{self.count_key}"
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
         cap = self.max_pages * self.per_page
-        # COUNT over a LIMITed subquery of primary keys.
-        return self.object_list.values("pk")[:cap].count()
+        # COUNT over a LIMITed subquery of primary keys, unordered: the order
+        # does not change the count and sorting would read every match.
+        count = self.object_list.order_by().values("pk")[:cap].count()
+        if key:
+            cache.set(key, count, COUNT_CACHE_SECONDS)
+        return count
 
     @property
     def is_capped(self) -> bool:
         return self.count >= self.max_pages * self.per_page
 
+    def page(self, number) -> Page:
+        if not self.late_lookup:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        window = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=window), number, self)
 
-def news_page(queryset: QuerySet[NewsItem], number) -> Page:
-    """One page of a public list (two queries: capped count, rows).
+
+def news_page(queryset: QuerySet[NewsItem], number, *, count_key: str, late_lookup: bool = True) -> Page:
+    """One page of a public list: the capped count (cached under
+    ``count_key``, which must name the list exactly) and the page's rows.
 
     Raises ``InvalidPage`` for a page that does not exist, which the views
     turn into a 404 so that crawlers do not index empty pages.
     """
-    paginator = CappedPaginator(queryset, settings.NEWS_PAGE_SIZE, max_pages=settings.NEWS_MAX_PAGES)
+    paginator = CappedPaginator(
+        queryset,
+        settings.NEWS_PAGE_SIZE,
+        max_pages=settings.NEWS_MAX_PAGES,
+        count_key=count_key,
+        late_lookup=late_lookup,
+    )
     return paginator.page(number or 1)
 
 

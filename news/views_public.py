@@ -9,6 +9,7 @@ copy for ``NEWS_PUBLIC_MAX_AGE`` seconds.
 from __future__ import annotations
 
 import functools
+import hashlib
 
 from django import forms
 from django.conf import settings
@@ -75,9 +76,11 @@ def _with_card_images(items):
     return items
 
 
-def _page_or_404(queryset, request):
+def _page_or_404(queryset, request, *, count_key: str, late_lookup: bool = True):
     try:
-        page = selectors.news_page(queryset, request.GET.get("page"))
+        page = selectors.news_page(
+            queryset, request.GET.get("page"), count_key=count_key, late_lookup=late_lookup
+        )
     except InvalidPage:
         raise Http404(_("Halaman tidak ditemukan.")) from None
     page.object_list = _with_card_images(page.object_list)
@@ -89,8 +92,10 @@ def _canonical(request, page) -> str:
     return url if page.number == 1 else f"{url}?page={page.number}"
 
 
-def _render_list(request, queryset, *, heading: str, description: str = "", extra: dict | None = None):
-    page = _page_or_404(queryset, request)
+def _render_list(
+    request, queryset, *, count_key: str, heading: str, description: str = "", extra: dict | None = None
+):
+    page = _page_or_404(queryset, request, count_key=count_key)
     context = {
         "heading": heading,
         "description": description,
@@ -128,6 +133,7 @@ def latest(request):
     return _render_list(
         request,
         selectors.news_cards(),
+        count_key="latest",
         heading=_("Berita terbaru"),
         extra={
             "feed_rss": reverse("news:feed_rss"),
@@ -189,6 +195,7 @@ def unit(request, slug):
     return _render_list(
         request,
         selectors.unit_news(u.pk for u in subtree),
+        count_key=f"unit:{unit.pk}",
         heading=unit.name,
         description=description,
         extra={
@@ -208,6 +215,7 @@ def category(request, slug):
     return _render_list(
         request,
         selectors.category_news(category),
+        count_key=f"category:{category.pk}",
         heading=_("Kategori: %(name)s") % {"name": category.name},
         description=category.description,
         extra={
@@ -221,7 +229,12 @@ def category(request, slug):
 @public_cache
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    return _render_list(request, selectors.tag_news(tag), heading=_("Tag: %(name)s") % {"name": tag.name})
+    return _render_list(
+        request,
+        selectors.tag_news(tag),
+        count_key=f"tag:{tag.pk}",
+        heading=_("Tag: %(name)s") % {"name": tag.name},
+    )
 
 
 @require_GET
@@ -233,6 +246,7 @@ def program(request, program):
     return _render_list(
         request,
         selectors.program_news(program),
+        count_key=f"program:{program}",
         heading=_("Program prioritas: %(name)s") % {"name": label},
         extra={"programs": PriorityProgram.choices, "current_program": program},
     )
@@ -244,7 +258,12 @@ def search(request):
     query = selectors.normalise_query(request.GET.get("q"))
     context = {"query": query, "programs": PriorityProgram.choices}
     if query:
-        page = _page_or_404(selectors.search_news(query), request)
+        # The matches are already bounded (NEWS_SEARCH_MAX_RESULTS); a late
+        # lookup would only run the match twice.
+        digest = hashlib.sha256(query.lower().encode()).hexdigest()[:32]
+        page = _page_or_404(
+            selectors.search_news(query), request, count_key=f"search:{digest}", late_lookup=False
+        )
         context.update(
             page_obj=page,
             items=page.object_list,

@@ -9,6 +9,7 @@ from humas_portal.core.models import UnitTimeZone
 from humas_portal.core.workflow import ReviewStatus
 from news import counters
 from news.models import PriorityProgram
+from news.selectors import invalidate_public_cache
 
 from .factories import (
     CategoryFactory,
@@ -19,6 +20,13 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_cache():
+    # Cached list counts outlive a test (Redis); start each test afresh.
+    invalidate_public_cache()
+
 
 NOT_PUBLIC = [
     ReviewStatus.DRAFT,
@@ -366,3 +374,22 @@ def test_newest_first_with_ties_broken_by_id(client, org):
     second = NewsItemFactory(published=True, published_at=moment)
     response = client.get(reverse("news:latest"))
     assert [i.pk for i in response.context["items"]] == [second.pk, first.pk, older.pk]
+
+
+def test_list_counts_are_cached_until_the_next_publication(
+    client, org, corpus, settings, django_assert_num_queries
+):
+    settings.NEWS_PAGE_SIZE = 2
+    corpus(4)
+    url = reverse("news:latest")
+    assert "Halaman 1 dari 2" in client.get(url).content.decode()
+
+    # Warm: only the page of cards; the capped count comes from the cache.
+    with django_assert_num_queries(1):
+        client.get(url)
+
+    NewsItemFactory(published=True, unit=org.kua_bangil)
+    NewsItemFactory(published=True, unit=org.kua_bangil)
+    assert "Halaman 1 dari 2" in client.get(url).content.decode()  # still the cached count
+    invalidate_public_cache()
+    assert "Halaman 1 dari 3" in client.get(url).content.decode()

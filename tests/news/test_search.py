@@ -8,11 +8,17 @@ from django.utils import timezone
 
 from humas_portal.core.workflow import ReviewStatus
 from news.models import NewsItem
-from news.selectors import update_search_vector
+from news.selectors import invalidate_public_cache, update_search_vector
 
 from .factories import CategoryFactory, NewsItemFactory, TagFactory, published_corpus
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_cache():
+    # Cached list counts outlive a test (Redis); start each test afresh.
+    invalidate_public_cache()
 
 
 def indexed(**kwargs):

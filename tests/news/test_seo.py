@@ -11,10 +11,18 @@ from django.urls import reverse
 from humas_portal.core.workflow import ReviewStatus
 from news import counters
 from news.models import PriorityProgram
+from news.selectors import invalidate_public_cache
 
 from .factories import CategoryFactory, NewsImageFactory, NewsItemFactory, TagFactory, published_corpus
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_cache():
+    # Cached list counts outlive a test (Redis); start each test afresh.
+    invalidate_public_cache()
+
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

@@ -12,9 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from news.models import NewsSubscription
+from news.selectors import invalidate_public_cache
 from news.subscriptions import subscription_request
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_cache():
+    # Cached list counts outlive a test (Redis); start each test afresh.
+    invalidate_public_cache()
+
 
 TOKEN_FIELD = re.compile(r'name="form_token" value="([^"]+)"')
 LINK = re.compile(r"http://localhost:8000(/langganan/\S+/)")
