@@ -203,6 +203,7 @@ def claim_transition(
     actor=None,
     note: str = "",
     filters: dict[str, Any] | None = None,
+    condition: models.Q | None = None,
     changes: dict[str, Any] | None = None,
 ) -> bool:
     """Apply ``action`` to row ``pk`` only if it is still in a source state,
@@ -211,7 +212,8 @@ def claim_transition(
     Workers use this instead of ``apply_transition`` so that two workers (or a
     retried task and the beat sweep) racing for the same row never both act:
     exactly one UPDATE matches, and only the winner writes the audit row and
-    queues side effects.
+    queues side effects. ``filters`` and ``condition`` (a ``Q``, for an OR
+    such as "no publish time or already due") narrow the rows that qualify.
     """
     transition = REVIEW_TRANSITIONS[action]
     with transaction.atomic():

@@ -1,19 +1,21 @@
 """Template helpers shared by every app."""
 
-import zoneinfo
-
 from django import template
-from django.utils import timezone
+from django.templatetags.tz import do_timezone
 
 register = template.Library()
 
 
 @register.filter
 def in_unit_tz(value, unit):
-    """Show an aware datetime in the unit's own zone (WIB, WITA or WIT)."""
+    """Show an aware datetime in the unit's own zone (WIB, WITA or WIT).
+
+    Goes through Django's ``timezone`` filter so that a following ``|date``
+    keeps this zone instead of converting back to the active one.
+    """
     if value is None or unit is None:
         return value
-    return timezone.localtime(value, zoneinfo.ZoneInfo(unit.timezone))
+    return do_timezone(value, unit.timezone)
 
 
 _ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
