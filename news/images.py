@@ -3,12 +3,16 @@ WebP renditions (thumbnail, card, full) in a worker."""
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 
 from humas_portal.core import images
 from humas_portal.core.models import User, WorkUnit
 
 from .models import NewsImage
+
+logger = logging.getLogger(__name__)
 
 # Width of each rendition in pixels; heights follow the photo's proportions.
 RENDITIONS = {"thumbnail": 320, "card": 720, "full": 1600}
@@ -48,20 +52,33 @@ def news_image_create(
 
 
 def news_image_make_renditions(*, image_id: int) -> bool:
-    """Create the missing renditions of one image; safe to run twice."""
+    """Create the missing renditions of one image; returns whether this call
+    added any.
+
+    Safe to run twice, even at the same moment (a redelivered task): each
+    rendition is claimed with a conditional UPDATE on its empty field, and a
+    worker that loses the claim deletes the file it made, so nothing is
+    stored twice.
+    """
     image = NewsImage.objects.filter(pk=image_id).first()
     if image is None or not image.original:
         return False
-    changed = []
+    base = image.original.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    made = False
     for name, width in RENDITIONS.items():
-        field = getattr(image, name)
-        if field:
+        if getattr(image, name):
             continue
-        with image.original.open("rb") as source:
-            content = images.rendition(source, max_width=width)
-        base = image.original.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        field.save(f"{base}-{name}.webp", content, save=False)
-        changed.append(name)
-    if changed:
-        image.save(update_fields=changed)
-    return bool(changed)
+        try:
+            with image.original.open("rb") as source:
+                content = images.rendition(source, max_width=width)
+        except FileNotFoundError:
+            # The file went away with its item; a retry would not bring it back.
+            logger.warning("Original of news image %s is missing; no renditions made", image_id)
+            return made
+        field = getattr(image, name)
+        stored = field.storage.save(field.field.generate_filename(image, f"{base}-{name}.webp"), content)
+        if NewsImage.objects.filter(pk=image_id, **{name: ""}).update(**{name: stored}):
+            made = True
+        else:
+            field.storage.delete(stored)
+    return made

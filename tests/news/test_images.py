@@ -1,11 +1,15 @@
 """News photos: stored clean, refused when unsafe, renditions made by the task."""
 
 import io
+import threading
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from PIL import Image
 
+from humas_portal.core import images as core_images
 from news.images import RENDITIONS, news_image_create
 from news.models import NewsImage
 from news.tasks import make_image_renditions
@@ -130,3 +134,47 @@ def test_the_rendition_task_ignores_a_deleted_image(people, org):
     image_id = image.pk
     image.delete()
     assert make_image_renditions(image_id) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_making_the_same_renditions_store_each_once(people, org, media_root):
+    """A redelivered task runs next to the first: both render every size at
+    the same moment, one claim wins per size and the loser's file is removed."""
+    with mock.patch.object(make_image_renditions, "delay") as queued:  # the first task is "in the queue"
+        image = news_image_create(upload=upload(photo(1800, 1200)), uploaded_by=people.kontributor)
+    queued.assert_called_once_with(image.pk)
+    in_step = threading.Barrier(2)
+    real_rendition = core_images.rendition
+
+    def rendition_in_step(*args, **kwargs):
+        in_step.wait(timeout=30)
+        return real_rendition(*args, **kwargs)
+
+    results = []
+
+    def work():
+        try:
+            results.append(make_image_renditions(image.pk))
+        finally:
+            connection.close()
+
+    with mock.patch.object(core_images, "rendition", side_effect=rendition_in_step):
+        threads = [threading.Thread(target=work) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert len(results) == 2 and any(results)
+    image.refresh_from_db()
+    stored = stored_files(media_root)
+    assert len(stored) == 4, "the original and one file per rendition, no orphans"
+    assert {path.name for path in stored} >= {
+        getattr(image, name).name.rsplit("/", 1)[-1] for name in RENDITIONS
+    }
+
+
+def test_renditions_of_a_photo_whose_file_is_gone_are_skipped(people, org, caplog):
+    image = news_image_create(upload=upload(photo(300, 200)), uploaded_by=people.kontributor)
+    image.original.storage.delete(image.original.name)
+    assert make_image_renditions(image.pk) is False
+    assert f"Original of news image {image.pk} is missing" in caplog.text

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.crypto import get_random_string
 from PIL import Image
 
-from news.models import NewsImage
+from news.models import NewsImage, NewsItem
 
 from ..core.test_images import FAKES, noisy_photo, photo, photo_with_gps, png_bomb, upload
 
@@ -126,3 +126,53 @@ def test_the_csrf_token_is_required_and_read_from_the_header(people):
     assert response.status_code == 200
     with Image.open(io.BytesIO(NewsImage.objects.get().original.read())) as stored:
         assert stored.format == "JPEG"
+
+
+# --- The desk form: the same checks through news_image_create ---------------------------
+
+
+def desk_form(org, **files):
+    return {
+        "title": "Madrasah Gelar Apel Hari Santri",
+        "lead": "Seluruh siswa dan guru mengikuti apel peringatan Hari Santri.",
+        "body": "<p>Apel dipimpin langsung oleh kepala madrasah.</p>",
+        "unit": org.kua_bangil.pk,
+        "save": "1",
+        **files,
+    }
+
+
+def test_the_form_stores_the_featured_photo_without_gps(client, people, org):
+    client.force_login(people.kontributor)
+    response = client.post(
+        reverse("news:desk_create"),
+        desk_form(org, featured_image=upload(photo_with_gps(1280, 960), name="apel.jpg")),
+    )
+    assert response.status_code == 302
+    image = NewsImage.objects.get()
+    assert image.item.featured_image == image
+    assert image.uploaded_by == people.kontributor
+    with Image.open(image.original.path) as stored:
+        assert stored.size == (1280, 960)
+        assert not stored.getexif()
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "expected"),
+    [
+        (png_bomb, "apel.png", ("bom dekompresi", "terlalu besar")),
+        (lambda: FAKES["php"], "apel.jpg", ("bukan gambar yang valid",)),
+    ],
+    ids=["decompression-bomb", "php-named-jpg"],
+)
+def test_the_form_refuses_an_unsafe_featured_photo_in_indonesian(client, people, org, make, name, expected):
+    client.force_login(people.kontributor)
+    response = client.post(
+        reverse("news:desk_create"), desk_form(org, featured_image=upload(make(), name=name))
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors.get("featured_image", []))
+    assert any(text in errors for text in expected), errors
+    assert any(text in response.content.decode() for text in expected)
+    assert not NewsImage.objects.exists()
+    assert not NewsItem.objects.exists()
