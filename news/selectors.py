@@ -234,11 +234,15 @@ def units_with_recent_news(*, limit: int, window: int = 300) -> list[WorkUnit]:
 
 
 def unit_subtree(unit: WorkUnit) -> list[WorkUnit]:
-    """The unit and every active unit below it (one prefix query on ``path``)."""
+    """The unit and every unit below it (one prefix query on ``path``).
+
+    Units that were closed stay in: what they published is still the
+    office's news.
+    """
     return list(
-        WorkUnit.objects.under(unit)
-        .filter(Q(is_active=True) | Q(pk=unit.pk))
-        .only("id", "name", "short_name", "slug", "kind", "parent_id", "path")
+        WorkUnit.objects.under(unit).only(
+            "id", "name", "short_name", "slug", "kind", "parent_id", "path", "is_active"
+        )
     )
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from humas_portal.core.models import WorkUnit
 from humas_portal.core.ratelimit import GuardedFormMixin, ratelimit
@@ -110,7 +110,7 @@ def _render_list(
 # --- Pages ----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @public_cache
 def home(request):
     latest = _with_card_images(selectors.home_latest(limit=HOME_LATEST))
@@ -127,7 +127,7 @@ def home(request):
     return render(request, "news/public/home.html", context)
 
 
-@require_GET
+@require_safe
 @public_cache
 def latest(request):
     return _render_list(
@@ -142,7 +142,7 @@ def latest(request):
     )
 
 
-@require_GET
+@require_safe
 @public_cache
 def detail(request, slug):
     item = selectors.news_detail(slug=slug)
@@ -167,7 +167,7 @@ def detail(request, slug):
     return render(request, "news/public/detail.html", context)
 
 
-@require_GET
+@require_safe
 @public_cache
 def units(request):
     all_units = list(selectors.active_units())
@@ -181,12 +181,12 @@ def units(request):
     )
 
 
-@require_GET
+@require_safe
 @public_cache
 def unit(request, slug):
     unit = get_object_or_404(WorkUnit.objects.active(), slug=slug)
     subtree = selectors.unit_subtree(unit)
-    children = [u for u in subtree if u.parent_id == unit.pk]
+    children = [u for u in subtree if u.parent_id == unit.pk and u.is_active]
     description = (
         _("Berita %(unit)s dan unit kerja di bawahnya.") % {"unit": unit.name}
         if children
@@ -208,7 +208,7 @@ def unit(request, slug):
     )
 
 
-@require_GET
+@require_safe
 @public_cache
 def category(request, slug):
     category = get_object_or_404(Category, slug=slug)
@@ -225,7 +225,7 @@ def category(request, slug):
     )
 
 
-@require_GET
+@require_safe
 @public_cache
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
@@ -237,7 +237,7 @@ def tag(request, slug):
     )
 
 
-@require_GET
+@require_safe
 @public_cache
 def program(request, program):
     if program not in PriorityProgram.values:
@@ -252,7 +252,7 @@ def program(request, program):
     )
 
 
-@require_GET
+@require_safe
 @public_cache
 def search(request):
     query = selectors.normalise_query(request.GET.get("q"))
@@ -273,7 +273,7 @@ def search(request):
     return render(request, "news/public/search.html", context)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     context = {"sitemap_url": request.build_absolute_uri(reverse("news:sitemap"))}
     response = render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
@@ -342,7 +342,7 @@ def subscribe(request):
     return render(request, "news/public/subscribe.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def subscribe_done(request):
     return render(request, "news/public/subscribe_done.html")
 

@@ -393,3 +393,19 @@ def test_list_counts_are_cached_until_the_next_publication(
     assert "Halaman 1 dari 2" in client.get(url).content.decode()  # still the cached count
     invalidate_public_cache()
     assert "Halaman 1 dari 3" in client.get(url).content.decode()
+
+
+def test_office_page_keeps_the_news_of_a_closed_satker(client, org):
+    item = NewsItemFactory(published=True, unit=org.man_pasuruan, title="Wisuda Terakhir MAN 1 Pasuruan")
+    org.man_pasuruan.is_active = False
+    org.man_pasuruan.save()
+    response = client.get(reverse("news:unit", kwargs={"slug": org.pasuruan.slug}))
+    assert item.title in response.content.decode()
+    assert [u.slug for u in response.context["children"]] == ["kua-bangil"]
+
+
+def test_head_requests_are_answered_without_counting_a_read(client, org):
+    item = NewsItemFactory(published=True, unit=org.kua_bangil)
+    assert client.head(reverse("news:home")).status_code == 200
+    assert client.head(item.get_absolute_url()).status_code == 200
+    assert counters.pending_views(item.pk) == 0
