@@ -120,14 +120,15 @@ def _without_metadata(image: Image.Image) -> Image.Image:
     return image
 
 
-def clean_copy(upload, *, name: str | None = None) -> ContentFile:
+def clean_copy(upload, *, name: str | None = None, max_bytes: int | None = None) -> ContentFile:
     """A re-encoded copy of a checked image without its metadata (EXIF, GPS,
     XMP, comments), rotated upright as its EXIF orientation said.
 
     The colour profile is kept: it holds no personal data and a phone photo
-    looks wrong without it. Animations keep their frames.
+    looks wrong without it. Animations keep their frames. ``max_bytes`` is
+    the caller's own size limit, when it differs from IMAGE_MAX_UPLOAD_BYTES.
     """
-    checked = check_image(upload)
+    checked = check_image(upload, max_bytes=max_bytes)
     upload.seek(0)
     buffer = io.BytesIO()
     try:

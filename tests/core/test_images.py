@@ -146,6 +146,15 @@ def test_the_size_limit_comes_from_settings(settings):
     assert check_image(upload(data)).width == 400
 
 
+def test_a_caller_with_a_larger_limit_can_clean_a_larger_photo(settings):
+    data = noisy_photo(300, 300)
+    settings.IMAGE_MAX_UPLOAD_BYTES = len(data) - 1
+    with pytest.raises(ValidationError, match="melebihi batas"):
+        clean_copy(upload(data))
+    with Image.open(clean_copy(upload(data), max_bytes=len(data))) as image:
+        assert image.size == (300, 300)
+
+
 def test_too_many_pixels_is_refused_from_the_header(settings):
     settings.IMAGE_MAX_PIXELS = 1_000_000
     with pytest.raises(ValidationError) as caught:
