@@ -299,3 +299,17 @@ def test_dashboard_card_shows_open_and_overdue_requests(client, org, ppid_people
     assert "2 permohonan diproses" in page and "1 terlambat" in page
     client.force_login(ppid_people.kontributor)
     assert "permohonan diproses" not in client.get(reverse("core:dashboard")).text
+
+
+def test_admin_lists_requests_without_identity_numbers(client, org):
+    from tests.factories import UserFactory
+
+    ppid_request = submit_request(org.pasuruan).request
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    for name in ("ppidrequest", "objection", "dipentry", "ppidprofile", "annualreport"):
+        assert client.get(reverse(f"admin:ppid_{name}_changelist")).status_code == 200
+    page = client.get(reverse("admin:ppid_ppidrequest_change", args=[ppid_request.pk]))
+    assert page.status_code == 200
+    assert ppid_request.registration_number in page.text
+    assert VALID_NIK not in page.text
