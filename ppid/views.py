@@ -110,9 +110,9 @@ def dip_document(request, slug, public_id):
     )
     with document.file.open("rb") as handle:
         data = handle.read()
-    response = file_response(data, filename=document.original_name, content_type=document.content_type)
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    # Not cached anywhere: a copy kept by a proxy would outlive a
+    # reclassification of the entry as exempt.
+    return file_response(data, filename=document.original_name, content_type=document.content_type)
 
 
 # --- Requests ------------------------------------------------------------------

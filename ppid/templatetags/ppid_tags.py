@@ -1,7 +1,8 @@
-"""What the PPID card on the staff dashboard shows."""
+"""Template helpers of the PPID app: the dashboard card and audit labels."""
 
 from django import template
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from humas_portal.core.models import Role, RoleAssignment
 from humas_portal.core.policy import has_any_role, unit_filter
@@ -10,6 +11,25 @@ from .. import policy
 from ..models import Objection, ObjectionStatus, PpidProfile, PpidRequest, local_today
 
 register = template.Library()
+
+ACTION_LABELS = {
+    "submit": _("permohonan diterima"),
+    "extend": _("diperpanjang"),
+    "answer": _("pemberitahuan tertulis"),
+    "close": _("ditutup"),
+    "objection_file": _("keberatan diajukan"),
+    "objection_answer": _("keberatan ditanggapi"),
+    "identity_view": _("melihat NIK lengkap"),
+    "identity_document_view": _("membuka dokumen identitas"),
+    "identity_purge": _("data identitas dihapus"),
+    "link_reissue": _("tautan pelacakan dikirim ulang"),
+}
+
+
+@register.filter
+def ppid_action(action: str) -> str:
+    """An audit action as staff read it."""
+    return str(ACTION_LABELS.get(action, action))
 
 
 @register.simple_tag
