@@ -76,6 +76,7 @@ class Portal:
         }
         env.update(DJANGO_SETTINGS_MODULE="humas_portal.settings", VAR_DIR=str(var_dir), PORT=str(self.port))
         env.pop("DEBUG", None)
+        env.pop("DEMO_PASSWORD", None)
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "runportal"],

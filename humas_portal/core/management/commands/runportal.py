@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from humas_portal.core.management.commands.seed_demo import print_logins
+from humas_portal.core.management.commands.seed_demo import demo_password, print_logins
 from humas_portal.core.models import WorkUnit
 
 # How long a child may take to finish its work after SIGTERM (a worker
@@ -206,8 +206,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Portal siap: http://localhost:%(port)s/") % {"port": port}))
         self.stdout.write(_("Meja kerja staf: http://localhost:%(port)s/akun/masuk/") % {"port": port})
-        if not self._seeded:
-            print_logins(self.stdout, None)
+        # Repeated here, after the processes' start-up banners, where it is seen;
+        # the password is known only if this run loaded the demo data.
+        print_logins(self.stdout, demo_password() if self._seeded else None)
         self.stdout.write(_("Tekan Ctrl+C untuk berhenti."))
 
     def _stop(self, children: list[Child]) -> None:
