@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from ppid import services
-from ppid.models import DipCategory, DipDocument, IdentityDocument, PpidRequest
+from ppid.models import DipCategory, DipDocument, DipEntry, IdentityDocument, PpidRequest
 
 from .factories import (
     VALID_NIK,
@@ -422,3 +422,19 @@ def test_a_bot_filling_the_hidden_field_is_turned_away(client, org):
     response = post_form(client, url, form_data(situs_web="http://spam.example"))
     assert response.status_code == 200
     assert not PpidRequest.objects.exists()
+
+
+def test_ppid_page_query_count_is_the_same_for_3_and_30_dip_entries(client, org, django_assert_num_queries):
+    PpidProfileFactory(unit=org.pasuruan)
+    url = reverse("ppid:unit", kwargs={"slug": org.pasuruan.slug})
+
+    def count_for(n):
+        for _ in range(n - DipEntry.objects.count()):
+            add_document(DipEntryFactory(unit=org.pasuruan))
+        # unit, profile, its officials, DIP entries, their documents, published reports
+        with django_assert_num_queries(6):
+            response = client.get(url)
+        assert sum(len(entries) for _category, entries in response.context["groups"]) == n
+
+    count_for(3)
+    count_for(30)

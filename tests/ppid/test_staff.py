@@ -313,3 +313,32 @@ def test_admin_lists_requests_without_identity_numbers(client, org):
     assert page.status_code == 200
     assert ppid_request.registration_number in page.text
     assert VALID_NIK not in page.text
+
+
+def test_objection_list_query_count_is_the_same_for_3_and_30(
+    client, org, ppid_people, django_assert_num_queries
+):
+    from ppid.models import Objection
+
+    client.force_login(ppid_people.atasan)
+    workdays.is_working_day(datetime(2026, 3, 13).date())
+
+    def count_for(n):
+        for _ in range(n - Objection.objects.count()):
+            ppid_request = submit_request(org.pasuruan).request
+            Objection.objects.create(
+                request=ppid_request,
+                registration_number=f"KK1514/KEB/2026/{ppid_request.pk:04d}",
+                grounds=["c"],
+                reasons="Belum dijawab",
+                filed_on=ppid_request.received_on,
+                due_on=ppid_request.due_on,
+            )
+        # session, user, role assignments, the user's Atasan units, the page
+        # count, the page of objections (request and unit joined)
+        with django_assert_num_queries(6):
+            response = client.get(reverse("ppid:objections"))
+        assert len(response.context["rows"]) == n
+
+    count_for(3)
+    count_for(30)
