@@ -73,6 +73,9 @@ VIDEO_ONLY = frozenset({Platform.YOUTUBE, Platform.TIKTOK})
 # (clock differences between us and the platform).
 CONFIRM_MARGIN = timedelta(minutes=10)
 SWEEP_BATCH = 500
+# How long a platform may keep "processing" a delivery's media before a
+# person is asked to look.
+PROCESSING_PATIENCE = timedelta(hours=24)
 
 
 class LeaseLost(Exception):
@@ -289,6 +292,16 @@ def delivery_publish(*, delivery_id: int) -> str:
             return _unconfirmed(delivery_id, now, adapter, error.message)
         return _reschedule(delivery_id, now, adapter, error.retry_at, HoldReason.RATE_LIMITED, error.message)
     except StillProcessing as error:
+        if now - delivery.scheduled_at > PROCESSING_PATIENCE:
+            # Something the platform never finishes; a person looks rather
+            # than the publisher waiting forever.
+            return _unconfirmed(
+                delivery_id,
+                now,
+                adapter,
+                _("%(message)s Sudah lebih dari 24 jam; periksa di platform.") % {"message": error.message},
+                check=False,
+            )
         retry_at = timezone.now() + timedelta(seconds=settings.SOCIAL_PROCESSING_RECHECK_SECONDS)
         return _reschedule(delivery_id, now, adapter, retry_at, HoldReason.PROCESSING, error.message)
     except Uncertain as error:
@@ -340,7 +353,12 @@ def _failed(delivery_id, claimed_at, adapter, message) -> str:
     return DeliveryState.FAILED if moved else "lease_lost"
 
 
-def _unconfirmed(delivery_id, claimed_at, adapter, message) -> str:
+def _unconfirmed(delivery_id, claimed_at, adapter, message, *, check: bool = True) -> str:
+    """Possibly published: checked on the platform (``check``), or left to
+    a person straight away."""
+    next_check = (
+        timezone.now() + timedelta(seconds=settings.SOCIAL_CONFIRM_INTERVAL_SECONDS) if check else None
+    )
     moved = _move(
         delivery_id,
         sources=_ACTIVE,
@@ -351,7 +369,7 @@ def _unconfirmed(delivery_id, claimed_at, adapter, message) -> str:
         last_error=message,
         checkpoint=adapter.checkpoint,
         checks=0,
-        next_check_at=timezone.now() + timedelta(seconds=settings.SOCIAL_CONFIRM_INTERVAL_SECONDS),
+        next_check_at=next_check,
     )
     return DeliveryState.UNCONFIRMED if moved else "lease_lost"
 

@@ -179,7 +179,7 @@ def platform_problems(
     problems: list[str] = []
 
     def add(message: str, **params):
-        problems.append(_("%(platform)s: ") % {"platform": label} + message % params)
+        problems.append(_("%(platform)s: %(problem)s") % {"platform": label, "problem": message % params})
 
     caption = _caption(text, link) if platform != Platform.FACEBOOK or images or videos else text
     if platform == Platform.X:

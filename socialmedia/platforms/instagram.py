@@ -35,6 +35,7 @@ from .base import (
     RateLimited,
     StillProcessing,
     TransientError,
+    Uncertain,
     json_body,
     normalise_text,
 )
@@ -90,7 +91,9 @@ class InstagramAdapter(GraphAdapter):
             found = self._find_recent(content)
             if found:
                 return found
-            raise StillProcessing(_("Instagram sudah menerbitkan kiriman; menunggu tautannya tersedia."))
+            raise Uncertain(
+                _("Instagram menyatakan kontainer sudah terbit, tetapi kirimannya belum ditemukan.")
+            )
         response = self.call(
             "POST", self.url(f"{self.user}/media_publish"), publishes=True, data={"creation_id": container}
         )

@@ -131,7 +131,7 @@ class TikTokAdapter(Adapter):
                 return self._wait_until_published(publish_id)
             # Failed, or the upload never completed: TikTok will not post it,
             # so a fresh upload cannot make a second post.
-            self.forget_progress("publish_id", "upload_url", "uploaded")
+            self.forget_progress("publish_id", "uploaded")
         self._check_creator(video)
         ranges = chunk_ranges(video.size, CHUNK_BYTES, merge_tail=True)
         data = self.api_call(
@@ -156,7 +156,9 @@ class TikTokAdapter(Adapter):
         publish_id, upload_url = data.get("publish_id"), data.get("upload_url")
         if not publish_id or not upload_url:
             raise PlatformError(_("TikTok tidak mengembalikan publish_id dan upload_url."))
-        self.save_progress(publish_id=publish_id, upload_url=upload_url)
+        # The upload URL carries its own upload token; it is used once and
+        # never stored.
+        self.save_progress(publish_id=publish_id)
         for start, chunk in read_chunks(video, ranges):
             self.call(
                 "PUT",
@@ -210,7 +212,7 @@ class TikTokAdapter(Adapter):
             if state == "PUBLISH_COMPLETE":
                 return self._published(status)
             if state == "FAILED":
-                self.forget_progress("publish_id", "upload_url", "uploaded")
+                self.forget_progress("publish_id", "uploaded")
                 raise PlatformError(
                     _("TikTok gagal menerbitkan video: %(reason)s")
                     % {"reason": self.scrub(status.get("fail_reason") or state)}

@@ -623,3 +623,22 @@ def test_a_cancelled_post_is_not_published(fake, account, make_approved, people)
         assert deliveries_sweep()["due"] == 0
     assert only_delivery(post).state == DeliveryState.CANCELLED
     assert not fake.calls_to("facebook")
+
+
+def test_media_never_finished_processing_is_left_to_a_person(fake, account, make_approved, settings):
+    settings.SOCIAL_PROCESSING_MAX_POLLS = 1
+    fake.processing_polls = 10_000
+    ig = account(Platform.INSTAGRAM)
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False):
+        delivery = only_delivery(make_approved([ig], video=mp4_upload()))
+        assert delivery_publish(delivery_id=delivery.pk) == DeliveryState.SCHEDULED
+    with time_machine.travel(start + timedelta(hours=25), tick=False):
+        assert delivery_publish(delivery_id=delivery.pk) == DeliveryState.UNCONFIRMED
+        deliveries_sweep()
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.UNCONFIRMED
+    assert delivery.next_check_at is None
+    assert "lebih dari 24 jam" in delivery.last_error
+    assert len(fake.calls_to("instagram", "container")) == 1
+    assert not fake.calls_to("instagram", "create")
