@@ -27,8 +27,8 @@ from .models import Complaint
 from .workflow import (
     ASSIGNABLE_STATUSES,
     COMPLAINT_TRANSITIONS,
-    OPEN_STATUSES,
     ComplaintKind,
+    ComplaintStatus,
     IdentityMode,
 )
 
@@ -40,6 +40,8 @@ RECAP_ROLES = (Role.PETUGAS_DUMAS, Role.PIMPINAN, Role.ADMIN_HUMAS)
 # Actions beyond the status transitions.
 ASSIGN = "assign"
 REPORT = "report"
+# Follow-up reports make sense once the complaint is accepted and worked on.
+REPORTABLE_STATUSES = frozenset({ComplaintStatus.VERIFIED, ComplaintStatus.IN_FOLLOW_UP})
 
 
 def _signed_in(user) -> bool:
@@ -88,7 +90,7 @@ def can_act(user: User, complaint: Complaint, action: str) -> bool:
     follow-up reports also for the person it was assigned to. The state
     check is ``allowed_actions``; this is the permission."""
     if action == REPORT:
-        return complaint.status in OPEN_STATUSES and (
+        return complaint.status in REPORTABLE_STATUSES and (
             is_officer_for(user, complaint) or (_signed_in(user) and complaint.assignee_id == user.pk)
         )
     if action == ASSIGN or action in COMPLAINT_TRANSITIONS:

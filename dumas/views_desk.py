@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,7 +36,18 @@ from .forms import (
 )
 from .models import Complaint, ComplaintAttachment, ComplaintLocation
 from .recap import build_recap
-from .workflow import COMPLAINT_TRANSITIONS, ComplaintAction, IdentityMode
+from .workflow import COMPLAINT_TRANSITIONS, ComplaintAction, ComplaintStatus, IdentityMode
+
+# How the audit trail's actions read on a complaint's page.
+HISTORY_LABELS = {
+    **dict(ComplaintAction.choices),
+    "submit": gettext_lazy("Pengaduan diterima"),
+    "assign": gettext_lazy("Penugasan"),
+    "report": gettext_lazy("Laporan tindak lanjut"),
+    "add_information": gettext_lazy("Pelapor menambah informasi"),
+    "rate": gettext_lazy("Pelapor memberi penilaian"),
+    "view_identity": gettext_lazy("Identitas pelapor dilihat"),
+}
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 5000
@@ -130,6 +142,7 @@ def detail(request, pk):
         else:
             identity_hidden = True
     actions = policy.allowed_actions(user, complaint)
+    statuses = dict(ComplaintStatus.choices)
     action_forms = [
         {
             "action": action,
@@ -156,7 +169,14 @@ def detail(request, pk):
             "report_form": ReportForm() if policy.can_act(user, complaint, policy.REPORT) else None,
             "thread": complaint.messages.select_related("author").prefetch_related("attachments"),
             "attachments": complaint.attachments.all(),
-            "history": history_for(complaint),
+            "history": [
+                {
+                    "entry": entry,
+                    "action": HISTORY_LABELS.get(entry.action, entry.action),
+                    "status": statuses.get(entry.to_state, "") if entry.to_state != entry.from_state else "",
+                }
+                for entry in history_for(complaint)
+            ],
         },
     )
 

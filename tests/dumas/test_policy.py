@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from dumas import policy
 from dumas.models import Complaint
-from dumas.workflow import ComplaintAction, ComplaintKind, IdentityMode, Violation
+from dumas.workflow import ComplaintAction, ComplaintKind, ComplaintStatus, IdentityMode, Violation
 
 from .factories import ComplaintFactory
 
@@ -117,6 +117,7 @@ def test_an_assignee_sees_and_reports_but_neither_handles_nor_sees_a_secret_iden
 ):
     complaint = complaints["rahasia"]
     complaint.assignee = dumas_people.kontributor
+    complaint.status = ComplaintStatus.IN_FOLLOW_UP
     complaint.save()
     person = dumas_people.kontributor
     assert policy.can_view(person, complaint)
@@ -124,6 +125,8 @@ def test_an_assignee_sees_and_reports_but_neither_handles_nor_sees_a_secret_iden
     assert not policy.can_act(person, complaint, ComplaintAction.VERIFY)
     assert not policy.can_view_identity(person, complaint)
     assert complaint in policy.visible_complaints(person)
+    complaint.status = ComplaintStatus.ANSWERED
+    assert not policy.can_act(person, complaint, policy.REPORT)
 
 
 def test_an_officer_of_the_assigned_unit_joins_the_officers(org, complaints, dumas_people):

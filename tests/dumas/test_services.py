@@ -317,6 +317,9 @@ class TestHandling:
             )
         assert (complaint.assigned_unit, complaint.assignee) == (org.kua_bangil, dumas_people.pimpinan_kua)
         assert "pimpinan_kua@contoh.kemenag.go.id" in recipients()
+        with pytest.raises(PermissionDenied):  # nothing to report before verification
+            services.complaint_report(complaint=complaint, actor=dumas_people.pimpinan_kua, note="Sudah.")
+        complaint = services.complaint_verify(complaint=complaint, actor=dumas_people.petugas)
         message = services.complaint_report(
             complaint=complaint, actor=dumas_people.pimpinan_kua, note="Sudah dipanggil dan dibina."
         )
