@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "socialmedia",
     "ppid",
     "dumas",
+    "humas_portal.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
     "dumas-remind-overdue": {"task": "dumas.tasks.remind_overdue", "schedule": 3600.0},
     "dumas-close-answered": {"task": "dumas.tasks.close_answered", "schedule": 3600.0},
     # monitoring
+    # Hourly: each office's weekly email goes once a week, after Monday 07:00
+    # in the office's own zone, whichever run comes first after that.
+    "monitoring-weekly-digests": {"task": "humas_portal.monitoring.tasks.send_weekly_digests", "schedule": 3600.0},
+    # Evaluation exports whose task was lost or whose worker died.
+    "monitoring-requeue-exports": {"task": "humas_portal.monitoring.tasks.requeue_stale_exports", "schedule": 300.0},
 }
 
 # --- Authentication -------------------------------------------------------------
@@ -431,3 +437,20 @@ DUMAS_ATTACHMENT_MAX_BYTES = env_int("DUMAS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1
 DUMAS_ATTACHMENT_MAX_FILES = env_int("DUMAS_ATTACHMENT_MAX_FILES", 5)
 
 # monitoring
+# A unit that published neither news nor a social post for more than this
+# many days is highlighted as silent; drafts waiting for approval longer
+# than this many days go into the weekly email.
+MONITORING_SILENT_DAYS = env_int("MONITORING_SILENT_DAYS", 7)
+MONITORING_DRAFT_WAITING_DAYS = env_int("MONITORING_DRAFT_WAITING_DAYS", 3)
+# The weekly email to each office's Admin Humas: on or off, and from which
+# weekday (0 = Monday) and hour in the office's own zone.
+MONITORING_WEEKLY_EMAIL_ENABLED = env_bool("MONITORING_WEEKLY_EMAIL_ENABLED", True)
+MONITORING_WEEKLY_EMAIL_WEEKDAY = env_int("MONITORING_WEEKLY_EMAIL_WEEKDAY", 0)
+MONITORING_WEEKLY_EMAIL_HOUR = env_int("MONITORING_WEEKLY_EMAIL_HOUR", 7)
+# Leaderboard points: per published news item, per social post that went
+# out, per priority program covered.
+MONITORING_SCORE_NEWS = env_int("MONITORING_SCORE_NEWS", 3)
+MONITORING_SCORE_SOCIAL = env_int("MONITORING_SCORE_SOCIAL", 1)
+MONITORING_SCORE_PROGRAM = env_int("MONITORING_SCORE_PROGRAM", 5)
+# An export whose worker gave no sign of life for this long is taken over.
+MONITORING_EXPORT_LEASE_SECONDS = env_int("MONITORING_EXPORT_LEASE_SECONDS", 900)

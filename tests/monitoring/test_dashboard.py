@@ -1,0 +1,354 @@
+"""The office dashboard: each figure built from known data and read back
+from the page, who may open it, and its fixed number of queries."""
+
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from dumas.workflow import ComplaintKind, ComplaintStatus
+from humas_portal.core.models import UnitKind
+from humas_portal.core.workflow import ReviewStatus
+from humas_portal.monitoring import selectors
+from news.models import PriorityProgram as P
+from ppid.models import RequestStatus
+from socialmedia.models import DeliveryState, Platform
+from tests.factories import WorkUnitFactory
+
+from .conftest import NOW, WIB
+from .factories import NewsFactory, complaint, decided, ppid_request, published, social_post
+from .helpers import figures
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("monitoring:dashboard")
+
+
+def wib(*args) -> datetime:
+    return datetime(*args, tzinfo=WIB)
+
+
+@pytest.fixture
+def scene(org, frozen):
+    """Pasuruan with five units and known work; Sidoarjo's work must never
+    show on Pasuruan's dashboard. ``NOW`` is 18 June 2025, 10:00 WIB, so the
+    twelve months run from July 2024 (index 0) to June 2025 (index 11)."""
+    kua_beji = WorkUnitFactory(name="KUA Kecamatan Beji", kind=UnitKind.KUA, parent=org.pasuruan)
+    mtsn = WorkUnitFactory(name="MTsN 2 Pasuruan", kind=UnitKind.MTSN, parent=org.pasuruan)
+    bangil, man = org.kua_bangil, org.man_pasuruan
+
+    # News published (and some that must not count).
+    published(bangil, wib(2025, 6, 2, 9), P.HAJI_UMRAH)
+    published(bangil, wib(2025, 6, 17, 23, 30), P.KERUKUNAN)
+    published(bangil, wib(2024, 7, 1, 0, 30), P.MODERASI)  # 30 June 17:30 UTC: July in WIB
+    published(bangil, wib(2024, 6, 30, 23, 0), P.MODERASI)  # before the twelve months
+    NewsFactory(unit=bangil, status=ReviewStatus.DRAFT, published_at=None)
+    NewsFactory(unit=bangil, status=ReviewStatus.UNPUBLISHED, published_at=wib(2025, 5, 5, 9))
+    published(man, wib(2025, 3, 12, 8), P.HAJI_UMRAH)
+    published(man, wib(2025, 4, 20, 8), "")
+    published(kua_beji, wib(2025, 6, 11, 0, 30), P.HAJI_UMRAH)  # 10 June 17:30 UTC: 7 days ago in WIB
+    published(mtsn, wib(2025, 6, 10, 15), P.KERUKUNAN)  # 8 days ago
+    published(org.kua_sidoarjo, wib(2025, 6, 10, 9), P.PRODUK_HALAL)
+
+    # Social posts.
+    social_post(bangil, wib(2025, 6, 10, 9), platforms=(Platform.FACEBOOK, Platform.INSTAGRAM))
+    social_post(bangil, wib(2025, 6, 15, 9), platforms=(Platform.X,), state=DeliveryState.FAILED)
+    social_post(bangil, wib(2023, 5, 1, 9))
+    social_post(man, wib(2025, 6, 17, 8), platforms=(Platform.YOUTUBE,))
+    social_post(org.kua_sidoarjo, wib(2025, 6, 12, 8), platforms=(Platform.TIKTOK,))
+
+    # Approval times: Bangil 2, 4 and 12 hours; MAN 10 and 20 hours.
+    for hours in (2, 4, 12):
+        decided(bangil, wib(2025, 5, 6, 8), hours)
+    for hours in (10, 20):
+        decided(man, wib(2025, 2, 3, 8), hours, status=ReviewStatus.RETURNED)
+    decided(bangil, wib(2024, 6, 1, 8), 100)  # decided before the twelve months
+    # Returned, then submitted again and waiting: left out until decided.
+    NewsFactory(
+        unit=bangil,
+        status=ReviewStatus.SUBMITTED,
+        published_at=None,
+        submitted_at=wib(2025, 6, 16, 8),
+        decided_at=wib(2025, 6, 10, 8),
+    )
+    decided(org.kua_sidoarjo, wib(2025, 5, 6, 8), 300)
+
+    # PPID requests at the office (its PPID unit); today is 18 June.
+    ppid_request(org.pasuruan, received_on=date(2025, 6, 6), due_on=date(2025, 6, 20))
+    ppid_request(org.pasuruan, received_on=date(2025, 6, 3), due_on=date(2025, 6, 17))
+    ppid_request(
+        org.pasuruan,
+        received_on=date(2025, 5, 27),
+        due_on=date(2025, 6, 10),
+        extended_due_on=date(2025, 6, 25),
+        status=RequestStatus.EXTENDED,
+    )
+    ppid_request(
+        org.pasuruan,
+        received_on=date(2025, 5, 22),
+        due_on=date(2025, 6, 5),
+        extended_due_on=date(2025, 6, 16),
+        status=RequestStatus.EXTENDED,
+    )
+    ppid_request(
+        org.pasuruan,
+        received_on=date(2025, 5, 19),
+        due_on=date(2025, 6, 1),
+        status=RequestStatus.ANSWERED,
+        decided_on=date(2025, 6, 2),
+    )
+    ppid_request(org.sidoarjo, received_on=date(2025, 5, 1), due_on=date(2025, 5, 15))
+
+    # Dumas complaints.
+    complaint(bangil, verify_due=date(2025, 6, 17))
+    complaint(
+        bangil,
+        status=ComplaintStatus.VERIFIED,
+        verify_due=date(2025, 6, 1),
+        follow_up_due=date(2025, 6, 30),
+    )
+    complaint(
+        bangil, status=ComplaintStatus.IN_FOLLOW_UP, verify_due=date(2025, 4, 1), finish_due=date(2025, 6, 1)
+    )
+    complaint(bangil, status=ComplaintStatus.ON_HOLD, verify_due=date(2025, 6, 1))
+    complaint(bangil, status=ComplaintStatus.CLOSED, verify_due=date(2025, 6, 1))
+    complaint(bangil, verify_due=date(2025, 6, 1), kind=ComplaintKind.WHISTLEBLOWING)
+    complaint(man, verify_due=date(2025, 6, 20))
+    complaint(org.kua_sidoarjo, verify_due=date(2025, 6, 1))
+
+    return SimpleNamespace(
+        office=org.pasuruan, bangil=bangil, man=man, kua_beji=kua_beji, mtsn=mtsn, sidoarjo=org.kua_sidoarjo
+    )
+
+
+@pytest.fixture
+def page(client, mon, scene):
+    client.force_login(mon.pimpinan)
+    response = client.get(URL)
+    assert response.status_code == 200
+    return figures(response)
+
+
+def test_news_published_per_unit_per_month(page, scene):
+    """Published items count in their month in the office's zone; drafts,
+    items taken down and items before the twelve months do not."""
+    bangil = [page[f"news-{scene.bangil.pk}-{i}"] for i in range(12)]
+    assert bangil == ["1"] + ["0"] * 10 + ["2"]
+    man = [page[f"news-{scene.man.pk}-{i}"] for i in range(12)]
+    assert man == ["0"] * 8 + ["1", "1", "0", "0"]
+    assert page[f"news-{scene.bangil.pk}-total"] == "3"
+    assert page[f"news-{scene.man.pk}-total"] == "2"
+    assert page[f"news-{scene.kua_beji.pk}-total"] == "1"
+    assert page[f"news-{scene.office.pk}-total"] == "0"
+    assert f"news-{scene.sidoarjo.pk}-total" not in page
+
+
+def test_month_totals_and_overall_total(page):
+    assert page["month-2024-7"] == "1"
+    assert page["month-2025-3"] == "1"
+    assert page["month-2025-4"] == "1"
+    assert page["month-2025-6"] == "4"
+    assert page["month-2025-1"] == "0"
+    assert "month-2024-6" not in page
+    assert page["news-total"] == "7"
+
+
+def test_priority_program_coverage(page, scene):
+    """Items per program and how many units covered it; an item without a
+    program counts as news but covers nothing."""
+    assert page["program-haji-umrah"] == "3"  # Bangil, the MAN and Beji
+    assert page["program-units-haji-umrah"] == "3"
+    assert page["program-kerukunan"] == "2"
+    assert page["program-units-kerukunan"] == "2"
+    assert page["program-moderasi-beragama"] == "1"
+    assert page["program-produk-halal"] == "0"  # only Sidoarjo covered it
+    assert page["program-units-produk-halal"] == "0"
+    assert page["programs-covered"] == "3"
+    assert page[f"programs-{scene.bangil.pk}"] == "3"
+    assert page[f"programs-{scene.man.pk}"] == "1"
+    assert page[f"programs-{scene.kua_beji.pk}"] == "1"
+    assert page[f"programs-{scene.office.pk}"] == "0"
+
+
+def test_social_posts_per_platform(page, scene):
+    """Deliveries that went out, per platform; failed ones and those before
+    the twelve months do not count."""
+    assert page["platform-facebook"] == "1"
+    assert page["platform-instagram"] == "1"
+    assert page["platform-x"] == "0"
+    assert page["platform-youtube"] == "1"
+    assert page["platform-tiktok"] == "0"
+    assert page["social-total"] == "3"
+    assert page[f"social-{scene.bangil.pk}-facebook"] == "1"
+    assert page[f"social-{scene.bangil.pk}-x"] == "0"
+    assert page[f"social-{scene.bangil.pk}-total"] == "2"
+    assert page[f"social-{scene.man.pk}-youtube"] == "1"
+    assert page[f"social-{scene.man.pk}-total"] == "1"
+
+
+def test_days_since_last_published_and_silent_units(page, scene):
+    """The later of the last news item and the last social post, in days
+    of the unit's zone; more than seven days (or never) is silent."""
+    assert page[f"days-{scene.bangil.pk}"] == "1"  # news 17 June 23:30 WIB
+    assert page[f"days-{scene.man.pk}"] == "1"  # news in April, a post on 17 June
+    assert page[f"days-{scene.kua_beji.pk}"] == "7"  # 11 June 00:30 WIB, not 10 June
+    assert page[f"days-{scene.mtsn.pk}"] == "8"
+    assert page[f"days-{scene.office.pk}"] == "–"
+    assert page[f"status-{scene.kua_beji.pk}"] == "Aktif"
+    assert page[f"status-{scene.mtsn.pk}"] == "Tidak aktif"
+    assert page[f"status-{scene.office.pk}"] == "Belum pernah terbit"
+    assert page["silent-count"] == "2"
+
+
+def test_silent_threshold_is_a_setting(client, mon, scene, settings):
+    settings.MONITORING_SILENT_DAYS = 6
+    client.force_login(mon.pimpinan)
+    page = figures(client.get(URL))
+    assert page[f"status-{scene.kua_beji.pk}"] == "Tidak aktif"
+    assert page["silent-count"] == "3"
+
+
+def test_approval_time_per_unit_and_overall(page, scene):
+    """Hours from submission to decision of items decided in the twelve
+    months; an item waiting again after a return is left out."""
+    assert page[f"decided-{scene.bangil.pk}"] == "3"
+    assert page[f"median-{scene.bangil.pk}"] == "4,0"
+    assert page[f"average-{scene.bangil.pk}"] == "6,0"
+    assert page[f"decided-{scene.man.pk}"] == "2"
+    assert page[f"median-{scene.man.pk}"] == "15,0"
+    assert page[f"average-{scene.man.pk}"] == "15,0"
+    assert page[f"median-{scene.office.pk}"] == "–"
+    assert page["approval-median"] == "10,0"
+    assert page["approval-average"] == "9,6"
+
+
+def test_ppid_requests_open_and_overdue(page, scene):
+    """Open requests, and those past the deadline (the extended one when
+    extended); answered requests and other offices' do not count."""
+    assert page[f"ppid-open-{scene.office.pk}"] == "4"
+    assert page[f"ppid-overdue-{scene.office.pk}"] == "2"
+    assert page["ppid-open"] == "4"
+    assert page["ppid-overdue"] == "2"
+
+
+def test_dumas_complaints_open_and_overdue(page, scene):
+    """Open complaints and those past their current stage's deadline; on
+    hold is open but waits for the complainant; whistleblowing is never
+    counted."""
+    assert page[f"dumas-open-{scene.bangil.pk}"] == "4"
+    assert page[f"dumas-overdue-{scene.bangil.pk}"] == "2"
+    assert page[f"dumas-open-{scene.man.pk}"] == "1"
+    assert page[f"dumas-overdue-{scene.man.pk}"] == "0"
+    assert page["dumas-open"] == "5"
+    assert page["dumas-overdue"] == "2"
+
+
+def test_median_in_python_matches_postgresql(scene):
+    """The embedded SQLite default computes approval times in Python; both
+    ways give the same figures."""
+    ids = [scene.office.pk, scene.bangil.pk, scene.man.pk, scene.kua_beji.pk, scene.mtsn.pk]
+    period = selectors.last_twelve_months(WIB, NOW)
+    in_sql = selectors.approval_times(ids, period)
+    in_python = selectors.approval_times_in_python(ids, period)
+    assert in_sql[1].decided == in_python[1].decided == 5
+    assert in_sql[1].median_hours == pytest.approx(in_python[1].median_hours) == 10
+    assert in_sql[1].average_hours == pytest.approx(in_python[1].average_hours) == 9.6
+    assert in_sql[0].keys() == in_python[0].keys()
+    for unit_id, stats in in_sql[0].items():
+        assert stats.median_hours == pytest.approx(in_python[0][unit_id].median_hours)
+        assert stats.average_hours == pytest.approx(in_python[0][unit_id].average_hours)
+
+
+def test_months_are_read_in_the_office_zone(org, frozen):
+    """An office in WITA counts an item published at 00:30 WITA on 1 June
+    (31 May in WIB) in June."""
+    org.pasuruan.timezone = "Asia/Makassar"
+    org.pasuruan.save()
+    makassar = org.pasuruan.tzinfo
+    published(org.kua_bangil, datetime(2025, 6, 1, 0, 30, tzinfo=makassar))
+    data = selectors.dashboard_for(org.pasuruan)
+    assert [c.total for c in data.months if c.month.key == (2025, 6)] == [1]
+    assert [c.total for c in data.months if c.month.key == (2025, 5)] == [0]
+
+
+# --- Access ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("person", ["pimpinan", "admin_humas", "verifikator"])
+def test_office_roles_see_their_dashboard(client, mon, org, person):
+    client.force_login(getattr(mon, person))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert org.pasuruan.name in response.content.decode()
+
+
+@pytest.mark.parametrize("person", ["kontributor", "ppid", "outsider"])
+def test_other_people_are_refused(client, mon, person):
+    client.force_login(getattr(mon, person))
+    assert client.get(URL).status_code == 403
+
+
+def test_another_office_is_refused(client, mon, org):
+    client.force_login(mon.verifikator)
+    assert client.get(URL, {"kantor": org.sidoarjo.pk}).status_code == 403
+    assert client.get(URL, {"kantor": "abc"}).status_code == 404
+
+
+def test_anonymous_goes_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("core:login") in response["Location"]
+
+
+def test_person_with_several_offices_picks_one(client, mon, org):
+    """Without ?kantor= the page lists the offices; each link opens one."""
+    client.force_login(mon.pimpinan_dua)
+    response = client.get(URL)
+    body = response.content.decode()
+    assert f'href="{URL}?kantor={org.pasuruan.pk}"' in body
+    assert f'href="{URL}?kantor={org.sidoarjo.pk}"' in body
+    response = client.get(URL, {"kantor": org.sidoarjo.pk})
+    assert response.status_code == 200
+    assert response.context["office"] == org.sidoarjo
+    # The page offers the other office to switch to.
+    assert f'<option value="{org.pasuruan.pk}">' in response.content.decode()
+
+
+def test_kanwil_sees_every_unit_below(client, mon, org, frozen):
+    published(org.kua_sidoarjo, NOW - timedelta(days=1))
+    published(org.kua_bangil, NOW - timedelta(days=1))
+    client.force_login(mon.pimpinan_kanwil)
+    page = figures(client.get(URL, {"kantor": org.kanwil.pk}))
+    assert page["news-total"] == "2"
+    assert page[f"news-{org.kua_sidoarjo.pk}-total"] == "1"
+
+
+# --- Queries -----------------------------------------------------------------
+
+
+def _fill(office, count: int):
+    """``count`` units under ``office``, each with a published item, a post,
+    a decided item, a PPID request and a complaint."""
+    for n in range(count):
+        unit = WorkUnitFactory(parent=office, kind=UnitKind.KUA)
+        published(unit, NOW - timedelta(days=n % 20), P.KERUKUNAN)
+        social_post(unit, NOW - timedelta(days=2))
+        decided(unit, NOW - timedelta(days=3), 5)
+        ppid_request(unit, received_on=date(2025, 6, 2), due_on=date(2025, 6, 16))
+        complaint(unit, verify_due=date(2025, 6, 10))
+
+
+@pytest.mark.parametrize("units", [3, 30])
+def test_query_count_does_not_grow_with_units(client, mon, org, frozen, django_assert_num_queries, units):
+    """The same queries for 3 units as for 30."""
+    _fill(org.pasuruan, units)
+    client.force_login(mon.pimpinan)
+    # session, user, the user's roles, the offices to choose from; then the
+    # units with their last publications, news per month, news per program,
+    # social posts per platform, approval times per unit and overall, PPID
+    # and Dumas backlogs.
+    with django_assert_num_queries(12):
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert figures(response)["news-total"] == str(units)
