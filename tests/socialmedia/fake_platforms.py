@@ -123,6 +123,8 @@ class FakePlatforms:
             self.names = {}
             # Percentage reported in Meta's X-App-Usage header on every answer.
             self.meta_usage = None
+            # X's x-rate-limit-remaining on successful answers.
+            self.x_remaining = 99
 
     def settings(self) -> dict[str, str]:
         """Setting overrides pointing every adapter here."""
@@ -699,7 +701,7 @@ class FakePlatforms:
     def _route_x(self, call: Call, parts: list[str]):
         rate_headers = {
             "x-rate-limit-limit": "100",
-            "x-rate-limit-remaining": "99",
+            "x-rate-limit-remaining": str(self.x_remaining),
             "x-rate-limit-reset": str(int(time.time()) + 900),
         }
         if parts == ["2", "users", "me"]:

@@ -642,3 +642,60 @@ def test_media_never_finished_processing_is_left_to_a_person(fake, account, make
     assert "lebih dari 24 jam" in delivery.last_error
     assert len(fake.calls_to("instagram", "container")) == 1
     assert not fake.calls_to("instagram", "create")
+
+
+def test_x_remaining_zero_holds_the_account_until_the_reset(fake, account, make_approved):
+    fake.x_remaining = 0
+    x = account(Platform.X)
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False):
+        assert delivery_publish(delivery_id=only_delivery(make_approved([x])).pk) == DeliveryState.PUBLISHED
+        later = only_delivery(make_approved([x], text="Kiriman berikutnya"))
+        assert delivery_publish(delivery_id=later.pk) == "held"
+    x.refresh_from_db()
+    assert x.rate_limited_until == start + timedelta(seconds=900)
+    assert len(fake.calls_to("x", "create")) == 1
+
+
+@pytest.mark.parametrize(
+    "platform, settings_names, renewed",
+    [
+        (Platform.X, ("SOCIAL_X_CLIENT_ID", "SOCIAL_X_CLIENT_SECRET"), "x-renewed"),
+        (Platform.TIKTOK, ("SOCIAL_TIKTOK_CLIENT_KEY", "SOCIAL_TIKTOK_CLIENT_SECRET"), "tt-renewed"),
+    ],
+)
+def test_x_and_tiktok_tokens_are_renewed_with_the_refresh_token(
+    fake, account, make_approved, settings, platform, settings_names, renewed
+):
+    for name in settings_names:
+        setattr(settings, name, "nilai-klien")
+    target = account(platform, refresh_token="refresh-lama")
+    media = {"video": mp4_upload()} if platform == Platform.TIKTOK else {}
+    delivery = only_delivery(make_approved([target], **media))
+    assert delivery_publish(delivery_id=delivery.pk) == DeliveryState.PUBLISHED
+    (renewal,) = fake.calls_to(platform, "token")
+    assert renewal.form["grant_type"] == "refresh_token" and renewal.form["refresh_token"] == "refresh-lama"
+    target.refresh_from_db()
+    assert target.access_token == renewed
+    assert target.refresh_token in ("x-refresh-2", "tt-refresh-2")
+    assert target.token_expires_at is not None
+    publishing_call = [c for c in fake.calls_to(platform) if c.operation != "token"][0]
+    assert publishing_call.headers["authorization"] == f"Bearer {renewed}"
+
+
+def test_tiktok_chunks_put_the_remainder_in_the_last_chunk():
+    from socialmedia.platforms.base import chunk_ranges
+
+    mb = 1024 * 1024
+    assert chunk_ranges(4 * mb, 10 * mb, merge_tail=True) == [(0, 4 * mb)]
+    assert chunk_ranges(25 * mb, 10 * mb, merge_tail=True) == [(0, 10 * mb), (10 * mb, 25 * mb)]
+    assert chunk_ranges(25 * mb, 10 * mb) == [(0, 10 * mb), (10 * mb, 20 * mb), (20 * mb, 25 * mb)]
+
+
+def test_the_beat_schedule_names_registered_tasks(settings):
+    from humas_portal.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        if name.startswith("socialmedia-"):
+            assert entry["task"] in app.tasks, name
