@@ -12,13 +12,13 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # An empty variable counts as unset, so `DATABASE_URL=` means the default.
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -167,7 +167,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app owns its block; beat sweeps make the portal robust to lost tasks.
 CELERY_BEAT_SCHEDULE = {
     # news
-    "news-publish-due": {"task": "news.tasks.publish_due_news", "schedule": 30.0},
+    # Scheduled news is published by this sweep within seconds of its time;
+    # expiry keeps sweeps from piling up while no worker is running.
+    "news-publish-due": {"task": "news.tasks.publish_due_news", "schedule": 5.0, "options": {"expires": 4}},
     "news-flush-view-counts": {"task": "news.tasks.flush_view_counts", "schedule": 60.0},
     # socialmedia
     "socialmedia-sweep-deliveries": {"task": "socialmedia.tasks.sweep_deliveries", "schedule": 60.0},
@@ -217,7 +219,8 @@ RATELIMIT_TRUSTED_PROXIES = env_int("RATELIMIT_TRUSTED_PROXIES", 0)
 # --- Internationalisation -------------------------------------------------------
 
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("Inggris"))]
+# Each language named in itself, as a language switcher shows them.
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True

@@ -319,7 +319,10 @@ class NewsSubscription(models.Model):
     class Meta:
         verbose_name = _("langganan berita")
         verbose_name_plural = _("langganan berita")
-        constraints = [models.UniqueConstraint(fields=["email", "unit"], name="unique_news_subscription")]
+        constraints = [
+            # nulls_distinct=False: one "all units" subscription per address too.
+            models.UniqueConstraint(fields=["email", "unit"], name="unique_news_subscription", nulls_distinct=False)
+        ]
 
     def __str__(self):
         return self.email

@@ -13,15 +13,14 @@ import html
 import logging
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Q, Value
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -42,7 +41,7 @@ from humas_portal.core.workflow import (
     claim_transition,
 )
 
-from . import policy
+from . import policy, selectors
 from .images import news_image_create
 from .models import Category, NewsImage, NewsItem, NewsRevision, NewsSubscription, Tag
 from .sanitize import sanitize_html
@@ -257,18 +256,27 @@ def _notify_author(item: NewsItem, *, actor: User | None, template: str, note: s
     )
 
 
+# A Redis broker hands an unacknowledged task to another worker after its
+# visibility timeout (one hour), so a task with a far-off ETA would be
+# delivered again every hour and wait in worker memory meanwhile. Items due
+# later than this are left to the beat sweep, which runs every few seconds.
+ETA_HORIZON = timedelta(minutes=50)
+
+
 def _queue_publishing(item: NewsItem) -> None:
     """Queue the publishing task for when the item is due. If the broker is
-    down the beat sweep (``publish_due_news``) still publishes it."""
+    down, or the item is due far ahead, the beat sweep
+    (``publish_due_news``) publishes it."""
     from news import tasks  # tasks import services; import here to avoid a cycle
 
     item_id, publish_at = item.pk, item.publish_at
 
     def queue() -> None:
+        now = timezone.now()
         try:
-            if publish_at is None or publish_at <= timezone.now():
+            if publish_at is None or publish_at <= now:
                 tasks.publish_news.delay(item_id)
-            else:
+            elif publish_at - now <= ETA_HORIZON:
                 tasks.publish_news.apply_async(args=[item_id], eta=publish_at)
         except (BrokerError, OSError):
             logger.warning("Could not queue publishing of news item %s; the sweep will publish it", item_id)
@@ -483,6 +491,8 @@ def news_unpublish(*, item: NewsItem, actor: User, reason: str) -> NewsItem:
     reason is required and is sent to the author."""
     _require(actor, policy.UNPUBLISH, item=item)
     item = apply_transition(item, ReviewAction.UNPUBLISH, actor=actor, note=reason)
+    # Readers must stop seeing the item at once, not when cached counts expire.
+    transaction.on_commit(selectors.invalidate_public_cache)
     _notify_author(item, actor=actor, template="unpublished", note=reason.strip())
     return item
 
@@ -500,15 +510,6 @@ def news_redraft(*, item: NewsItem, actor: User, note: str = "") -> NewsItem:
 # --- Publishing (workers) -------------------------------------------------------
 
 
-def _search_vector(item: NewsItem):
-    body_text = html.unescape(strip_tags(item.body))
-    return (
-        SearchVector(Value(item.title), weight="A", config="indonesian")
-        + SearchVector(Value(item.lead), weight="B", config="indonesian")
-        + SearchVector(Value(body_text), weight="C", config="indonesian")
-    )
-
-
 def news_publish(*, item_id: int, now: datetime | None = None) -> bool:
     """Publish item ``item_id`` if it is approved and due; returns whether
     this call published it.
@@ -520,19 +521,18 @@ def news_publish(*, item_id: int, now: datetime | None = None) -> bool:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        due = NewsItem.objects.due_for_publishing(now).filter(pk=item_id).values("pk")
         won = claim_transition(
             NewsItem,
             item_id,
             ReviewAction.PUBLISH,
-            filters={"pk__in": due},
+            condition=Q(publish_at__isnull=True) | Q(publish_at__lte=now),
             changes={"published_at": now},
         )
         if not won:
             return False
         item = NewsItem.objects.select_related("unit", "author").get(pk=item_id)
-        if connection.vendor == "postgresql":
-            NewsItem.objects.filter(pk=item_id).update(search_vector=_search_vector(item))
+        selectors.update_search_vector([item_id])
+        transaction.on_commit(selectors.invalidate_public_cache)
         _notify_author(item, actor=None, template="published")
         _notify_subscribers(item)
     return True

@@ -44,7 +44,7 @@ def publish_news(item_id: int) -> bool:
 
 @shared_task(acks_late=True, ignore_result=True, **RETRY_POLICY)
 def publish_due_news() -> int:
-    """The beat sweep (every 30 s): publish every approved item whose time
+    """The beat sweep (every few seconds): publish every approved item whose time
     has come, through the same service as the task.
 
     This is what publishes an item whose task was lost: Redis was down at

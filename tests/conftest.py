@@ -11,6 +11,8 @@ the second a KUA. Named users hold one role each, the way the offices work:
 - ``outsider``: logged in, no role anywhere
 """
 
+import copy
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -18,6 +20,20 @@ import pytest
 from humas_portal.core.models import Role, UnitKind
 
 from .factories import UserFactory, WorkUnitFactory, grant
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """Give every test its own cache key space.
+
+    The cache is Redis, shared by parallel test workers, so clearing it would
+    flush the others' keys; a fresh prefix per test keeps cached counts and
+    rate-limit counters of one test from leaking into the next.
+    """
+    caches = copy.deepcopy(settings.CACHES)
+    prefix = caches["default"].get("KEY_PREFIX", "")
+    caches["default"]["KEY_PREFIX"] = f"{prefix}-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches
 
 
 @pytest.fixture

@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("sandi/atur/selesai/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("beranda/", views.dashboard, name="dashboard"),
+    path("bahasa/<str:language>/", views.switch_language, name="switch_language"),
 ]

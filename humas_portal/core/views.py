@@ -89,3 +89,29 @@ def dashboard(request):
         "core/dashboard.html",
         {"roles": roles, "Role": Role, "assignments": assignments, "cards": cards},
     )
+
+
+def switch_language(request, language):
+    """Switch the interface language with a plain link.
+
+    Django's ``set_language`` needs a POST with a CSRF token, which would put a
+    CSRF cookie on every public page and stop proxies from caching them; a
+    language choice is harmless to forge, so a GET link is enough here.
+    """
+    from django.conf import settings
+    from django.http import HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    next_url = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+            samesite="Lax",
+            secure=not settings.DEBUG,
+        )
+    return response

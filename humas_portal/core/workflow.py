@@ -217,9 +217,9 @@ def claim_transition(
     """
     transition = REVIEW_TRANSITIONS[action]
     with transaction.atomic():
-        won = model.objects.filter(pk=pk, status__in=transition.sources, **(filters or {})).update(
-            status=transition.target, **(changes or {})
-        )
+        won = model.objects.filter(
+            condition or models.Q(), pk=pk, status__in=transition.sources, **(filters or {})
+        ).update(status=transition.target, **(changes or {}))
         if won:
             obj = model.objects.get(pk=pk)
             # The UPDATE's old value is not returned; every claimable

@@ -408,12 +408,28 @@ def test_approval_survives_a_broker_outage_and_the_sweep_publishes(
 
 
 def test_a_scheduled_task_is_queued_with_its_eta(org, people, django_capture_on_commit_callbacks):
-    publish_at = timezone.now() + timedelta(hours=3)
+    publish_at = timezone.now() + timedelta(minutes=20)
     item = _submitted(org, people)
     with mock.patch.object(tasks.publish_news, "apply_async") as apply_async:
         with django_capture_on_commit_callbacks(execute=True):
             services.news_approve(item=item, actor=people.verifikator, publish_at=publish_at)
     apply_async.assert_called_once_with(args=[item.pk], eta=publish_at)
+
+
+def test_an_item_due_in_days_is_left_to_the_sweep(org, people, django_capture_on_commit_callbacks):
+    """No task waits days in the broker (Redis would redeliver it hourly);
+    the sweep publishes the item when its time comes."""
+    publish_at = timezone.now() + timedelta(days=3)
+    item = _submitted(org, people)
+    with mock.patch.object(tasks.publish_news, "apply_async") as apply_async:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.news_approve(item=item, actor=people.verifikator, publish_at=publish_at)
+    apply_async.assert_not_called()
+    with time_machine.travel(publish_at + timedelta(seconds=1)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.publish_due_news() == 1
+    item.refresh_from_db()
+    assert item.status == ReviewStatus.PUBLISHED
 
 
 # --- After approval -------------------------------------------------------------------
