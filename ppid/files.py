@@ -86,7 +86,7 @@ def check_identity_upload(upload) -> CheckedFile:
         raise ValidationError(
             _("Unggah pindaian atau foto dokumen dalam format PDF, JPEG atau PNG."), code="bad_identity_file"
         ) from exc
-    copy = clean_copy(upload, name=name)
+    copy = clean_copy(upload, name=name, max_bytes=max_bytes)
     content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}[
         checked.format
     ]
