@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from humas_portal.core.audit import audit_record
 from humas_portal.core.models import User, WorkUnit
@@ -72,6 +73,7 @@ def _unique_code() -> str:
             return code
 
 
+@sensitive_variables("reporter_name", "reporter_email", "reporter_phone")
 def complaint_submit(
     *,
     unit: WorkUnit,
@@ -544,6 +546,7 @@ def complaint_remind_overdue(*, complaint_id: int, now: datetime | None = None) 
 # --- Reading the identity, QR locations ------------------------------------------------
 
 
+@sensitive_variables()
 def complaint_identity_view(*, complaint: Complaint, actor: User) -> dict[str, str]:
     """The complainant's name and contacts for someone allowed to see them.
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from humas_portal.core.audit import history_for
@@ -79,7 +80,11 @@ def _filtered_queue(request):
         data = form.cleaned_data
         if data["q"]:
             code = codes.normalize(data["q"])
-            complaints = complaints.filter(Q(tracking_code=code) if code else Q(subject__icontains=data["q"]))
+            complaints = complaints.filter(
+                Q(tracking_code=code)
+                if code
+                else Q(subject__icontains=data["q"]) | Q(tracking_code__icontains=data["q"].strip().upper())
+            )
         if data["status"]:
             complaints = complaints.filter(status=data["status"])
         if data["kind"]:
@@ -129,6 +134,7 @@ def queue_export(request):
 
 
 @never_cache
+@sensitive_variables("identity")
 @login_required
 @require_GET
 def detail(request, pk):
@@ -300,6 +306,7 @@ def attachment(request, pk):
 
 
 @never_cache
+@sensitive_post_parameters("reporter_name", "reporter_email", "reporter_phone")
 @login_required
 @require_http_methods(["GET", "POST"])
 def record(request):

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from humas_portal.core import ratelimit
@@ -72,7 +73,13 @@ def index(request):
     )
 
 
+# Error reports (500 emails, logs) must not carry what identifies a
+# complainant; Django blanks these POST fields in them.
+IDENTITY_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")
+
+
 @never_cache
+@sensitive_post_parameters(*IDENTITY_FIELDS)
 @require_http_methods(["GET", "POST"])
 @public_form_limit
 def create(request, slug):

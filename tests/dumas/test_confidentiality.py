@@ -214,3 +214,23 @@ class TestTrail:
         logged = "\n".join(record.getMessage() for record in world["caplog"].records)
         for identity in (SECRET, OPEN, WHISTLE):
             assert not any(value in logged for value in identity_strings(identity))
+
+
+class TestErrorReports:
+    def test_error_reports_blank_the_identity_sent_with_the_form(self, org):
+        from django.contrib.sessions.backends.cache import SessionStore
+        from django.test import RequestFactory
+        from django.views.debug import SafeExceptionReporterFilter
+
+        from dumas import views_public
+
+        request = RequestFactory().post(
+            reverse("dumas:create", kwargs={"slug": org.kua_bangil.slug}),
+            {"reporter_name": SECRET["name"], "reporter_email": SECRET["email"], "subject": "Judul"},
+            REMOTE_ADDR="192.0.2.10",
+        )
+        request.session = SessionStore()
+        views_public.create(request, slug=org.kua_bangil.slug)
+        reported = SafeExceptionReporterFilter().get_post_parameters(request)
+        assert reported["reporter_name"] != SECRET["name"] and reported["reporter_email"] != SECRET["email"]
+        assert reported["subject"] == "Judul"

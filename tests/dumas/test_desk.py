@@ -166,6 +166,24 @@ class TestRecording:
         assert complaint.received_at == datetime(2025, 5, 5, 8, 30, tzinfo=WIB)
         assert complaint.confirmation == "manual"
 
+    def test_whistleblowing_taken_at_a_satker_desk_leaves_it_for_the_office(self, client, org, dumas_people):
+        client.force_login(dumas_people.petugas_kua)
+        data = {
+            "unit": org.kua_bangil.pk,
+            "channel": Channel.PTSP,
+            "kind": "whistleblowing",
+            "violation": "pungli",
+            "subject": "Pungutan saat legalisir",
+            "description": "Seorang warga melapor di meja PTSP tentang pungutan tanpa kuitansi saat legalisir.",
+            "identity_mode": "anonymous",
+        }
+        response = client.post(reverse("dumas:record"), data)
+        complaint = Complaint.objects.get()
+        assert response["Location"] == reverse("dumas:queue")
+        assert client.get(complaint.get_absolute_url()).status_code == 404
+        client.force_login(dumas_people.petugas)
+        assert client.get(complaint.get_absolute_url()).status_code == 200
+
     def test_only_units_one_is_officer_of_can_be_chosen(self, client, org, dumas_people):
         client.force_login(dumas_people.petugas_kua)
         form = client.get(reverse("dumas:record")).context["form"]
