@@ -26,6 +26,7 @@ from humas_portal.core.models import Role, User
 from humas_portal.core.notify import send_templated_email
 
 from .models import Audience, Complaint, ComplaintNotification, NotificationEvent
+from .workflow import ComplaintStatus
 
 logger = logging.getLogger(__name__)
 
@@ -102,14 +103,20 @@ def _staff_headline(notification: ComplaintNotification) -> str:
         }
     if event == NotificationEvent.STATUS_CHANGED:
         return _("Status pengaduan berubah menjadi “%(status)s”. Mohon ditindaklanjuti.") % {
-            "status": complaint.get_status_display()
+            "status": _status_label(notification)
         }
     return ""
 
 
+def _status_label(notification: ComplaintNotification) -> str:
+    # The status the event moved to, not the current one: three quick steps
+    # (verified, followed up, answered) must not send three "answered" emails.
+    status = notification.payload.get("status") or notification.complaint.status
+    return str(dict(ComplaintStatus.choices).get(status, status))
+
+
 def _complainant_headline(notification: ComplaintNotification) -> str:
-    complaint = notification.complaint
-    return _("Status pengaduan Anda kini “%(status)s”.") % {"status": complaint.get_status_display()}
+    return _("Status pengaduan Anda kini “%(status)s”.") % {"status": _status_label(notification)}
 
 
 def _deliver(notification: ComplaintNotification) -> int:
@@ -128,6 +135,7 @@ def _deliver(notification: ComplaintNotification) -> int:
             context={
                 "complaint": complaint,
                 "headline": _complainant_headline(notification),
+                "status_label": _status_label(notification),
                 "public_note": notification.payload.get("public_note", ""),
                 "tracking_url": settings.SITE_URL + complaint.get_tracking_url(),
                 "verify_days": settings.DUMAS_VERIFY_WORKING_DAYS,

@@ -245,14 +245,14 @@ def _transition(
             complaint=locked,
             event=NotificationEvent.STATUS_CHANGED,
             audience=Audience.COMPLAINANT,
-            payload={"action": action, "public_note": public_note},
+            payload={"action": action, "status": locked.status, "public_note": public_note},
         )
         if notify_assignee and (locked.assignee_id or locked.assigned_unit_id):
             notification_queue(
                 complaint=locked,
                 event=NotificationEvent.STATUS_CHANGED,
                 audience=Audience.ASSIGNEE,
-                payload={"action": action},
+                payload={"action": action, "status": locked.status},
             )
     return locked
 
@@ -508,7 +508,7 @@ def complaint_autoclose(*, complaint_id: int, now: datetime | None = None) -> bo
             complaint=complaint,
             event=NotificationEvent.STATUS_CHANGED,
             audience=Audience.COMPLAINANT,
-            payload={"action": ComplaintAction.CLOSE},
+            payload={"action": ComplaintAction.CLOSE, "status": ComplaintStatus.CLOSED},
         )
     return True
 

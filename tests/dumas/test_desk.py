@@ -221,6 +221,19 @@ class TestLocations:
         assert poster.qr_code(url).matrix == segno.make(url, error="m", micro=False).matrix
         assert poster.qr_code(url).designator.endswith("M")
 
+    @pytest.mark.parametrize("rows", [3, 30])
+    def test_the_location_list_costs_the_same_for_3_rows_as_for_30(
+        self, client, org, dumas_people, django_assert_num_queries, rows
+    ):
+        for index in range(rows):
+            ComplaintLocationFactory(unit=org.kua_bangil if index % 2 else org.pasuruan)
+        client.force_login(dumas_people.petugas)
+        # session, user, the user's roles, whether they manage any unit, the
+        # unit choices of the form, and the locations with their units.
+        with django_assert_num_queries(6):
+            response = client.get(reverse("dumas:locations"))
+        assert response.content.decode().count("poster.pdf") == rows
+
     def test_a_location_can_be_switched_off(self, client, org, dumas_people):
         location = ComplaintLocationFactory(unit=org.kua_bangil)
         client.force_login(dumas_people.petugas_kua)

@@ -449,3 +449,19 @@ class TestOutbox:
         assert notification.claimed_at is None and notification.sent_at is None
         monkeypatch.undo()
         assert notifications.notification_send(notification_id=notification.pk)
+
+
+def test_each_status_email_names_the_status_it_announces(
+    org, dumas_people, django_capture_on_commit_callbacks
+):
+    complaint = submit(org.kua_bangil)
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = services.complaint_verify(complaint=complaint, actor=dumas_people.petugas)
+        complaint = services.complaint_follow_up(complaint=complaint, actor=dumas_people.petugas)
+        services.complaint_answer(complaint=complaint, actor=dumas_people.petugas, answer="Sudah.")
+    subjects = [m.subject for m in mail.outbox if m.to == ["ahmad.fauzi@contoh.id"]]
+    assert [s.split(": ", 1)[1] for s in subjects if "Pengaduan DMS-" in s] == [
+        "Terverifikasi",
+        "Dalam tindak lanjut",
+        "Dijawab",
+    ]
