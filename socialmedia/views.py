@@ -195,6 +195,9 @@ def post_detail(request, pk: int):
         entry.from_label = STATE_LABELS.get(entry.from_state, entry.from_state)
         entry.to_label = STATE_LABELS.get(entry.to_state, entry.to_state)
         entry.is_delivery = entry.action.startswith("delivery_")
+        # A delivery's name is "post → account"; on the post's page the
+        # account says enough.
+        entry.subject = entry.object_repr.rsplit(" → ", 1)[-1]
     return render(
         request,
         "socialmedia/post_detail.html",
