@@ -42,3 +42,28 @@ def figures(response) -> dict[str, str]:
     parser = _FigureParser()
     parser.feed(response.content.decode())
     return parser.figures
+
+
+def pdf_strings(data: bytes) -> str:
+    """The strings a reportlab PDF draws, joined by spaces. reportlab
+    encodes each page stream as ASCII85 over zlib and draws text with
+    ``(...) Tj``."""
+    import base64
+    import re
+    import zlib
+
+    assert data.startswith(b"%PDF-"), "not a PDF"
+    found = []
+    for raw in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
+        try:
+            content = zlib.decompress(base64.a85decode(raw.strip(), adobe=True))
+        except (ValueError, zlib.error):
+            continue
+        for text in re.findall(rb"\((.*?)(?<!\\)\)\s*Tj", content, re.S):
+            found.append(text.replace(rb"\(", b"(").replace(rb"\)", b")").decode("latin-1"))
+    return " ".join(found)
+
+
+def sheet_rows(sheet) -> dict[str, list]:
+    """``{first cell: the other cells}`` of every row of a worksheet."""
+    return {row[0]: list(row[1:]) for row in sheet.iter_rows(values_only=True) if row and row[0] is not None}
