@@ -118,6 +118,8 @@ def account_save(
 
 
 def account_set_disabled(*, account: SocialAccount, actor: User, disabled: bool) -> SocialAccount:
+    """Stop using an account (its scheduled deliveries fail, to be retried
+    once it is back) or bring it back."""
     if not policy.can_manage_account(actor, account):
         raise PermissionDenied
     target = AccountStatus.DISABLED if disabled else AccountStatus.ACTIVE
@@ -138,6 +140,10 @@ def account_set_disabled(*, account: SocialAccount, actor: User, disabled: bool)
             from_state=from_state,
             to_state=target,
         )
+        if disabled:
+            _fail_scheduled(
+                locked.pk, _("Akun %(account)s dinonaktifkan.") % {"account": locked}, actor=actor
+            )
     return locked
 
 
@@ -168,30 +174,38 @@ def account_mark_needs_reconnection(*, account_id: int, message: str) -> bool:
             from .tasks import notify_account_needs_reconnection
 
             transaction.on_commit(lambda: notify_account_needs_reconnection.delay(account_id))
-        stopped_message = _("Akun %(account)s perlu dihubungkan ulang: %(message)s") % {
-            "account": account,
-            "message": message,
-        }
-        pending = list(
-            Delivery.objects.select_for_update()
-            .select_related("post__unit")
-            .filter(account_id=account_id, state=DeliveryState.SCHEDULED)
+        _fail_scheduled(
+            account_id,
+            _("Akun %(account)s perlu dihubungkan ulang: %(message)s")
+            % {"account": account, "message": message},
+            actor=None,
         )
-        for delivery in pending:
-            delivery.state = DeliveryState.FAILED
-            delivery.hold_reason = ""
-            delivery.last_error = stopped_message
-            delivery.save(update_fields=["state", "hold_reason", "last_error", "updated_at"])
-            audit_record(
-                actor=None,
-                action="delivery_failed",
-                obj=delivery,
-                from_state=DeliveryState.SCHEDULED,
-                to_state=DeliveryState.FAILED,
-                note=stopped_message,
-                unit=delivery.post.unit,
-            )
     return bool(won)
+
+
+def _fail_scheduled(account_id: int, message: str, *, actor: User | None) -> int:
+    """Fail the account's scheduled deliveries with ``message`` (inside the
+    caller's transaction); a person retries them once the account works."""
+    pending = list(
+        Delivery.objects.select_for_update()
+        .select_related("post__unit")
+        .filter(account_id=account_id, state=DeliveryState.SCHEDULED)
+    )
+    for delivery in pending:
+        delivery.state = DeliveryState.FAILED
+        delivery.hold_reason = ""
+        delivery.last_error = message
+        delivery.save(update_fields=["state", "hold_reason", "last_error", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="delivery_failed",
+            obj=delivery,
+            from_state=DeliveryState.SCHEDULED,
+            to_state=DeliveryState.FAILED,
+            note=message,
+            unit=delivery.post.unit,
+        )
+    return len(pending)
 
 
 def account_ensure_token(*, account: SocialAccount, adapter: Adapter) -> None:

@@ -186,3 +186,24 @@ def test_an_admin_disables_and_enables_an_account(client, org, people):
     client.post(reverse("socialmedia:account_toggle", args=[account.pk]))
     account.refresh_from_db()
     assert account.status == AccountStatus.ACTIVE
+
+
+def test_disabling_an_account_fails_its_scheduled_deliveries(org, people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from humas_portal.core.workflow import ReviewStatus
+    from socialmedia.models import Delivery, DeliveryState
+    from socialmedia.services import account_set_disabled
+
+    from .factories import SocialPostFactory
+
+    account = SocialAccountFactory(unit=org.kua_bangil)
+    post = SocialPostFactory(unit=org.kua_bangil, status=ReviewStatus.APPROVED)
+    later = timezone.now() + timedelta(days=1)
+    delivery = Delivery.objects.create(post=post, account=account, scheduled_at=later, next_attempt_at=later)
+    account_set_disabled(account=account, actor=people.admin_humas, disabled=True)
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.FAILED
+    assert delivery.last_error == f"Akun {account} dinonaktifkan."

@@ -22,7 +22,7 @@ def test_demo_adds_accounts_that_never_reach_a_platform_and_posts_at_every_stage
     assert {a.access_token for a in accounts} == {"demo-token-tidak-berlaku"}
     assert SocialPost.objects.count() == 6
     states = set(SocialPost.objects.values_list("deliveries__state", flat=True)) - {None}
-    assert states == {DeliveryState.PUBLISHED, DeliveryState.FAILED, DeliveryState.SCHEDULED}
+    assert states == {DeliveryState.PUBLISHED, DeliveryState.FAILED}
     # The publisher leaves them alone: their accounts need a real token.
     assert deliveries_sweep()["due"] == 0
 
@@ -33,4 +33,4 @@ def test_demo_adds_accounts_that_never_reach_a_platform_and_posts_at_every_stage
     assert client.login(username="verifikator", password="demo-uji-123")
     assert client.get(reverse("socialmedia:post_list")).status_code == 200
     page = client.get(reverse("socialmedia:calendar_month")).content.decode()
-    assert 'data-state="scheduled"' in page or 'data-state="published"' in page
+    assert 'data-state="published"' in page or 'data-state="failed"' in page
