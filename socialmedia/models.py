@@ -99,10 +99,6 @@ class SocialAccount(models.Model):
         return reverse("socialmedia:account_edit", kwargs={"pk": self.pk})
 
     @property
-    def is_active(self) -> bool:
-        return self.status == AccountStatus.ACTIVE
-
-    @property
     def has_token(self) -> bool:
         return bool(self.access_token)
 
@@ -242,10 +238,6 @@ class HoldReason(models.TextChoices):
     RETRY = "retry", _("Dijadwalkan ulang")
 
 
-# States from which nothing more happens on its own.
-FINAL_STATES = frozenset({DeliveryState.PUBLISHED, DeliveryState.FAILED, DeliveryState.CANCELLED})
-
-
 class DeliveryQuerySet(models.QuerySet):
     def due(self, now=None):
         """Scheduled deliveries whose time has come: what the sweep queues."""
@@ -275,9 +267,6 @@ class DeliveryQuerySet(models.QuerySet):
             next_check_at__lte=now,
             checks__lt=settings.SOCIAL_CONFIRM_MAX_CHECKS,
         )
-
-    def pending(self):
-        return self.filter(state__in=(DeliveryState.SCHEDULED, DeliveryState.PUBLISHING))
 
     def with_engagement(self, now=None):
         """Published in the last ``SOCIAL_ENGAGEMENT_DAYS`` with a platform id."""
@@ -358,10 +347,6 @@ class Delivery(models.Model):
     @property
     def unit(self) -> WorkUnit:
         return self.post.unit
-
-    @property
-    def is_final(self) -> bool:
-        return self.state in FINAL_STATES
 
     @property
     def calendar_at(self):

@@ -104,7 +104,7 @@ def visible_posts(user: User) -> QuerySet[SocialPost]:
 
 
 def review_queue(user: User) -> QuerySet[SocialPost]:
-    return SocialPost.objects.filter(policy.unit_filter(user, REVIEWER_ROLES), status=ReviewStatus.SUBMITTED)
+    return SocialPost.objects.awaiting_review().filter(policy.unit_filter(user, REVIEWER_ROLES))
 
 
 # --- accounts and deliveries -----------------------------------------------------

@@ -38,7 +38,6 @@ from .base import (
     RateLimited,
     TokenGrant,
     TokenRefused,
-    TransientError,
     json_body,
     retry_after,
 )
@@ -227,8 +226,6 @@ class YouTubeAdapter(Adapter):
                     "client_secret": settings.SOCIAL_YOUTUBE_CLIENT_SECRET,
                 },
             )
-        except TransientError:
-            raise
         except PlatformError as error:
             # invalid_grant: the refresh token was revoked or expired.
             if error.status in (400, 401):
