@@ -68,7 +68,9 @@ def unit_page(request, slug):
         home = ppid_home(unit)
         if home.pk != unit.pk and PpidProfile.objects.published().filter(unit=home).exists():
             return redirect("ppid:unit", slug=home.slug)
-        raise Http404
+        # Unit pages link here for every unit; one whose office has not yet
+        # published a PPID page sends the reader to the list of those that have.
+        return redirect("ppid:index")
     entries = list(
         DipEntry.objects.published()
         .filter(unit=unit)

@@ -127,7 +127,11 @@ def test_a_unit_without_its_own_page_sends_visitors_to_its_office(client, org):
     response = client.get(reverse("ppid:unit", kwargs={"slug": org.kua_bangil.slug}))
     assert response.status_code == 302
     assert response["Location"] == reverse("ppid:unit", kwargs={"slug": org.pasuruan.slug})
-    assert client.get(reverse("ppid:unit", kwargs={"slug": org.kua_sidoarjo.slug})).status_code == 404
+    # No PPID page at the unit or its office yet: the list of PPID pages.
+    response = client.get(reverse("ppid:unit", kwargs={"slug": org.kua_sidoarjo.slug}))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("ppid:index")
+    assert client.get(reverse("ppid:unit", kwargs={"slug": "tidak-ada"})).status_code == 404
 
 
 def test_filing_a_request_gives_a_number_and_a_private_link_by_email(
