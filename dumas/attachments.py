@@ -77,7 +77,7 @@ def attachment_store(
     """Store one checked upload as an attachment of the complaint."""
     kind = check_attachment(upload)
     if kind == AttachmentKind.IMAGE:
-        content = images.clean_copy(upload, name="lampiran")
+        content = images.clean_copy(upload, name="lampiran", max_bytes=settings.DUMAS_ATTACHMENT_MAX_BYTES)
     else:
         upload.seek(0)
         content = ContentFile(upload.read(), name="lampiran.pdf")
