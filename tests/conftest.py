@@ -16,6 +16,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from humas_portal.core.models import Role, UnitKind
 
@@ -34,6 +35,19 @@ def isolated_cache(settings):
     prefix = caches["default"].get("KEY_PREFIX", "")
     caches["default"]["KEY_PREFIX"] = f"{prefix}-{uuid.uuid4().hex[:12]}"
     settings.CACHES = caches
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start every test in Indonesian.
+
+    A request through the test client activates its language in the test's
+    thread and leaves it active; without this an English page visited by one
+    test would turn the next test's messages English.
+    """
+    translation.activate("id")
+    yield
+    translation.activate("id")
 
 
 @pytest.fixture
