@@ -39,7 +39,10 @@ def _office_for(request, action: str, title: str) -> tuple[WorkUnit, list[WorkUn
     if raw:
         if not raw.isdigit():
             raise Http404
-        office = get_object_or_404(WorkUnit, pk=int(raw))
+        # The offices to choose from are loaded anyway; most requests name one.
+        office = next((c for c in choices if c.pk == int(raw)), None) or get_object_or_404(
+            WorkUnit, pk=int(raw)
+        )
         if not policy.can(request.user, action, office):
             raise PermissionDenied
         return office, choices

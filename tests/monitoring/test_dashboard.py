@@ -244,9 +244,9 @@ def test_query_count_does_not_grow_with_units(client, mon, org, frozen, django_a
     client.force_login(mon.pimpinan)
     # session, user, the user's roles, the offices to choose from; then the
     # units with their last publications, news per month, news per program,
-    # social posts per platform, approval times per unit and overall, PPID
+    # social posts per platform, approval times (per unit and overall in one), PPID
     # and Dumas backlogs.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(URL)
     assert response.status_code == 200
     assert figures(response)["news-total"] == str(units)
