@@ -35,3 +35,18 @@ def test_public_pages_set_no_csrf_cookie_for_anonymous_readers(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "csrftoken" not in response.cookies
+
+
+def test_a_browser_asking_for_english_still_gets_indonesian(client):
+    """Phones often run in English; the portal stays Indonesian until the
+    visitor chooses English."""
+    page = client.get("/akun/masuk/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in page
+    assert "Lupa kata sandi?" in page
+
+
+def test_english_after_choosing_it(client):
+    client.cookies["django_language"] = "en"
+    response = client.get("/akun/masuk/")
+    assert '<html lang="en">' in response.content.decode()
+    assert response["Content-Language"] == "en"
