@@ -52,17 +52,16 @@ RARE_TARGET_SHARE = 1 / 20_000
 # The common search term: a content word present in a large share of items.
 COMMON_TERM = "kegiatan"
 
-# The search vector exactly as ``news.services.news_publish`` stores it when
-# an item is published: title weighted A, lead B, body without its HTML tags
-# C, ``indonesian`` configuration. The generated bodies hold only <p> tags and
-# no entities, so removing the tags here equals the service's strip_tags and
-# unescape. Every run checks a sample against the app's own expression
+# The search vector exactly as ``news.selectors.update_search_vector`` stores
+# it when an item is published: title weighted A, lead B, dateline and body C
+# (the HTML tags of the body are tokens the parser drops), ``indonesian``
+# configuration. Every run checks a sample against the app's own function
 # (``run.search_vector_check``) so the two cannot drift apart unnoticed.
 SEARCH_VECTOR_SQL = (
     "setweight(to_tsvector('indonesian'::regconfig, coalesce({t}.title, '')), 'A') || "
     "setweight(to_tsvector('indonesian'::regconfig, coalesce({t}.lead, '')), 'B') || "
-    "setweight(to_tsvector('indonesian'::regconfig, "
-    "coalesce(regexp_replace({t}.body, '<[^>]*>', '', 'g'), '')), 'C')"
+    "setweight(to_tsvector('indonesian'::regconfig, coalesce({t}.dateline, '')), 'C') || "
+    "setweight(to_tsvector('indonesian'::regconfig, coalesce({t}.body, '')), 'C')"
 )
 
 NEWS_COLUMNS = (

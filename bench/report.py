@@ -70,11 +70,13 @@ def render(report: dict) -> str:
         )
     check = report.get("search_vector_check") or {}
     out.append("")
-    out.append(
-        "Search vectors of the bulk load equal the app's own for the sampled items: "
-        + ("yes" if check.get("identical") else f"**no** (items {check.get('mismatches')})")
-        + "."
-    )
+    if check.get("identical"):
+        verdict = f"yes ({check['checked']} checked)"
+    elif check.get("identical") is None:
+        verdict = f"not checked ({check.get('error', 'no items')})"
+    else:
+        verdict = f"**no** (items {check.get('mismatches')})"
+    out.append(f"Search vectors of the bulk load equal the app's own for the sampled items: {verdict}.")
 
     out += ["", "### Targets", ""]
     out += _table(
@@ -148,11 +150,33 @@ def render(report: dict) -> str:
                 str(q["cold"]),
                 str(q["warm"]),
                 ", ".join(str(v) for v in q["variants"]),
+                _fmt(q.get("in_process_ms")),
+                _fmt(q.get("sql_ms")),
                 _fmt(q["bytes"]),
                 q["cache_control"] or "–",
             ]
         )
-    out += _table(["Page", "Path", "Status", "Cold", "Warm", "Variants", "Bytes", "Cache-Control"], rows)
+    out.append(
+        "Queries counted in-process: cold (cache cleared), warm, and cold for three other requests of the "
+        "same kind. “Server ms” is a warm request handled in-process (no HTTP, no concurrency), "
+        "“SQL ms” the part of it spent in the database."
+    )
+    out.append("")
+    out += _table(
+        [
+            "Page",
+            "Path",
+            "Status",
+            "Cold",
+            "Warm",
+            "Variants",
+            "Server ms",
+            "SQL ms",
+            "Bytes",
+            "Cache-Control",
+        ],
+        rows,
+    )
 
     mem = report["memory"]
     pub = report.get("publish") or {}
