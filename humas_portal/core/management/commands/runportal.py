@@ -176,7 +176,13 @@ class Command(BaseCommand):
                     start_new_session=True,
                     preexec_fn=_die_with_parent,
                     # Logs appear as they happen, also when piped to a file.
-                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                    # Links in emails and feeds point at the port in use
+                    # unless SITE_URL says where the portal really lives.
+                    env={
+                        **os.environ,
+                        "PYTHONUNBUFFERED": "1",
+                        "SITE_URL": os.environ.get("SITE_URL") or f"http://localhost:{port}",
+                    },
                 )
                 self.stdout.write(
                     _("%(name)s berjalan (pid %(pid)s)") % {"name": child.name, "pid": child.process.pid}
