@@ -104,6 +104,10 @@ def leaderboard(request):
             "sort": sort,
             "columns": LEADERBOARD_COLUMNS,
             "scoring": scoring,
+            # Switching office keeps the chosen period and order.
+            "keep": {
+                key: request.GET[key] for key in ("periode", "dari", "sampai", "sort") if request.GET.get(key)
+            },
         },
     )
 

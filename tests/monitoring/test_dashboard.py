@@ -50,6 +50,12 @@ def test_month_totals_and_overall_total(page):
     assert page["month-2025-1"] == "0"
     assert "month-2024-6" not in page
     assert page["news-total"] == "7"
+    assert page["unit-count"] == "5 unit"
+
+
+def test_period_shown(client, mon, scene):
+    client.force_login(mon.pimpinan)
+    assert "Jul 2024 sampai sekarang" in client.get(URL).content.decode()
 
 
 def test_priority_program_coverage(page, scene):
@@ -63,6 +69,7 @@ def test_priority_program_coverage(page, scene):
     assert page["program-produk-halal"] == "0"  # only Sidoarjo covered it
     assert page["program-units-produk-halal"] == "0"
     assert page["programs-covered"] == "3"
+    assert page["program-count"] == "9"
     assert page[f"programs-{scene.bangil.pk}"] == "3"
     assert page[f"programs-{scene.man.pk}"] == "1"
     assert page[f"programs-{scene.kua_beji.pk}"] == "1"
@@ -117,8 +124,10 @@ def test_approval_time_per_unit_and_overall(page, scene):
     assert page[f"median-{scene.man.pk}"] == "15,0"
     assert page[f"average-{scene.man.pk}"] == "15,0"
     assert page[f"median-{scene.office.pk}"] == "–"
-    assert page["approval-median"] == "10,0"
-    assert page["approval-average"] == "9,6"
+    assert page["approval-median"] == page["median-all"] == "10,0"
+    assert page["approval-average"] == page["average-all"] == "9,6"
+    assert page["decided-all"] == "5"
+    assert page["approval-basis"] == "jam rata-rata, dari 5 berita diputuskan"
 
 
 def test_ppid_requests_open_and_overdue(page, scene):
