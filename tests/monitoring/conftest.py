@@ -31,6 +31,14 @@ WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2025, 6, 18, 10, 0, tzinfo=WIB)
 
 
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Each test keeps its exports in a folder of its own, so no file from
+    another test (or an earlier run) is mistaken for one of its own."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
 @pytest.fixture
 def frozen():
     with time_machine.travel(NOW, tick=False) as traveller:
