@@ -100,18 +100,17 @@ class _ClaimLost(Exception):
     """Another worker took the export over (this one was presumed dead)."""
 
 
-def _claim_export(export_id: int, now: datetime) -> str | None:
+def _claim_export(export_id: int, now: datetime) -> tuple[str, str] | None:
     """Take the job: queued, or running under a worker silent for longer
-    than the lease. Returns the claim token, or None if someone else has it
-    or it is finished."""
-    token = uuid.uuid4().hex
+    than the lease. Returns the claim token and the state it was taken
+    from, or None if someone else has it or it is finished."""
     lease_expired = now - timedelta(seconds=settings.MONITORING_EXPORT_LEASE_SECONDS)
-    won = (
-        EvaluationExport.objects.filter(pk=export_id)
-        .filter(
-            Q(status=ExportStatus.QUEUED) | Q(status=ExportStatus.RUNNING, heartbeat_at__lt=lease_expired)
-        )
-        .update(
+    for from_state, condition in (
+        (ExportStatus.QUEUED, Q(status=ExportStatus.QUEUED)),
+        (ExportStatus.RUNNING, Q(status=ExportStatus.RUNNING, heartbeat_at__lt=lease_expired)),
+    ):
+        token = uuid.uuid4().hex
+        won = EvaluationExport.objects.filter(condition, pk=export_id).update(
             status=ExportStatus.RUNNING,
             claim_token=token,
             started_at=now,
@@ -121,8 +120,9 @@ def _claim_export(export_id: int, now: datetime) -> str | None:
             step=ExportStep.UNITS,
             error="",
         )
-    )
-    return token if won else None
+        if won:
+            return token, from_state
+    return None
 
 
 def _mine(export_id: int, token: str):
@@ -134,16 +134,19 @@ def evaluation_export_run(*, export_id: int) -> bool:
     the row as it goes. Returns whether this call built it; ``False`` when
     another worker has it, it is already finished, or it failed."""
     now = timezone.now()
-    token = _claim_export(export_id, now)
-    if token is None:
+    claim = _claim_export(export_id, now)
+    if claim is None:
         return False
+    token, from_state = claim
     export = EvaluationExport.objects.select_related("office").get(pk=export_id)
     audit_record(
         actor=None,
-        action="evaluation_export_start",
+        action="evaluation_export_start"
+        if from_state == ExportStatus.QUEUED
+        else "evaluation_export_take_over",
         obj=export,
         unit=export.office,
-        from_state=ExportStatus.QUEUED,
+        from_state=from_state,
         to_state=ExportStatus.RUNNING,
     )
 

@@ -233,6 +233,8 @@ def test_a_dead_worker_is_taken_over(scene, frozen, settings):
     export.refresh_from_db()
     assert export.status == ExportStatus.DONE
     assert export.attempts == 1
+    taken = history_for(export).get(action="evaluation_export_take_over")
+    assert (taken.from_state, taken.to_state) == (ExportStatus.RUNNING, ExportStatus.RUNNING)
 
 
 def test_a_lost_queued_task_is_queued_again(scene, frozen):
