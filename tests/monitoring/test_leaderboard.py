@@ -1,7 +1,7 @@
 """The leaderboard: scores from known data for a chosen period, shared
 ranks, sorting, the period form and a fixed number of queries."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -10,7 +10,7 @@ from humas_portal.core.models import UnitKind
 from news.models import PriorityProgram as P
 from tests.factories import WorkUnitFactory
 
-from .conftest import NOW
+from .conftest import NOW, WIB
 from .factories import published, social_post
 from .helpers import figures
 
@@ -93,6 +93,11 @@ def test_a_wrong_period_is_explained(client, mon, scene):
     assert figures(response)[f"score-{scene.bangil.pk}"] == "18"
     response = _board(client, mon.pimpinan, periode="tanggal", dari="2025-06-11")
     assert "Isi tanggal awal dan tanggal akhir periode." in response.content.decode()
+    response = _board(client, mon.pimpinan, periode="tanggal", dari="2021-01-01", sampai="2025-06-11")
+    assert "Periode paling panjang tiga tahun." in response.content.decode()
+    response = _board(client, mon.pimpinan, periode="sepanjang-masa")
+    assert response.context["form"].errors["periode"]
+    assert figures(response)[f"score-{scene.bangil.pk}"] == "18"
 
 
 def test_points_come_from_settings(client, mon, scene, settings):
@@ -124,3 +129,25 @@ def test_query_count_does_not_grow_with_units(client, mon, org, frozen, django_a
     with django_assert_num_queries(7):
         response = client.get(URL)
     assert len(response.context["rows"]) == units + 3  # with the office, Bangil and the MAN
+
+
+@pytest.mark.parametrize(
+    "choice, first, last",
+    [
+        ("bulan-ini", "2025-06-01", "2025-06-30"),
+        ("bulan-lalu", "2025-05-01", "2025-05-31"),
+        ("triwulan-ini", "2025-04-01", "2025-06-30"),
+        ("tahun-ini", "2025-01-01", "2025-12-31"),
+        ("tahun-lalu", "2024-01-01", "2024-12-31"),
+        ("12-bulan", "2024-07-01", "2025-06-30"),
+        ("", "2025-06-01", "2025-06-30"),
+    ],
+)
+def test_period_choices(choice, first, last):
+    """On 18 June 2025 each choice covers these whole days."""
+    from humas_portal.monitoring.forms import PeriodForm
+
+    form = PeriodForm({"periode": choice}, tz=WIB, now=NOW)
+    period = form.period()
+    assert (period.first_day.isoformat(), period.last_day.isoformat()) == (first, last)
+    assert period.start == datetime(*map(int, first.split("-")), tzinfo=WIB)
