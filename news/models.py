@@ -74,31 +74,6 @@ class NewsItemQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(status=ReviewStatus.SUBMITTED)
 
-    def for_listing(self):
-        """What a public list card needs, in a fixed number of queries."""
-        return self.select_related("unit", "category", "featured_image").only(
-            "id",
-            "title",
-            "slug",
-            "lead",
-            "published_at",
-            "priority_program",
-            "status",
-            "unit__id",
-            "unit__name",
-            "unit__short_name",
-            "unit__slug",
-            "unit__timezone",
-            "category__id",
-            "category__name",
-            "category__slug",
-            "featured_image__id",
-            "featured_image__original",
-            "featured_image__card",
-            "featured_image__thumbnail",
-            "featured_image__alt_text",
-        )
-
 
 class NewsItem(ReviewableModel):
     title = models.CharField(_("judul"), max_length=200)
@@ -186,6 +161,8 @@ class NewsItem(ReviewableModel):
                 condition=models.Q(status="published"),
             ),
             models.Index(fields=["status", "submitted_at"], name="news_status_submitted_idx"),
+            # Approval times per unit and period (the monitoring dashboard).
+            models.Index(fields=["unit", "decided_at"], name="news_unit_decided_idx"),
             models.Index(fields=["status", "publish_at"], name="news_status_publish_at_idx"),
         ]
 
@@ -321,7 +298,9 @@ class NewsSubscription(models.Model):
         verbose_name_plural = _("langganan berita")
         constraints = [
             # nulls_distinct=False: one "all units" subscription per address too.
-            models.UniqueConstraint(fields=["email", "unit"], name="unique_news_subscription", nulls_distinct=False)
+            models.UniqueConstraint(
+                fields=["email", "unit"], name="unique_news_subscription", nulls_distinct=False
+            )
         ]
 
     def __str__(self):
