@@ -11,11 +11,11 @@ decides which move is allowed from where.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from humas_portal.core.workflow import Transition
 
 
 class ComplaintKind(models.TextChoices):
@@ -81,19 +81,6 @@ class ComplaintAction(models.TextChoices):
 class ForwardDestination(models.TextChoices):
     ITJEN = "itjen_simdumas", _("Inspektorat Jenderal (SIMDUMAS)")
     LAPOR = "sp4n_lapor", _("SP4N-LAPOR!")
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    # A note the officer must write, and the message shown when it is missing.
-    note_required: bool = False
-    note_missing_message: str | Promise = ""
-    # Public notes are shown to the complainant on the tracking page (what is
-    # missing, who has authority, the answer); the others stay internal.
-    note_is_public: bool = False
 
 
 COMPLAINT_TRANSITIONS: Mapping[str, Transition] = {

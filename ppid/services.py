@@ -27,7 +27,7 @@ from humas_portal.core.audit import audit_record
 from humas_portal.core.crypto import blind_index, decrypt_bytes, encrypt_bytes
 from humas_portal.core.models import User, WorkUnit
 from humas_portal.core.workdays import add_working_days
-from humas_portal.core.workflow import WorkflowError
+from humas_portal.core.workflow import Transition, WorkflowError
 
 from . import policy
 from .files import CheckedFile, check_document_upload, check_identity_upload
@@ -67,27 +67,24 @@ logger = logging.getLogger(__name__)
 # --- Transitions ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    label: str
-
-
 REQUEST_TRANSITIONS: Mapping[str, Transition] = {
     t.action: t
     for t in (
         Transition(
-            "extend", frozenset({RequestStatus.RECEIVED}), RequestStatus.EXTENDED, gettext_lazy("Perpanjang")
+            "extend",
+            frozenset({RequestStatus.RECEIVED}),
+            RequestStatus.EXTENDED,
+            label=gettext_lazy("Perpanjang"),
         ),
         Transition(
             "answer",
             frozenset({RequestStatus.RECEIVED, RequestStatus.EXTENDED}),
             RequestStatus.ANSWERED,
-            gettext_lazy("Jawab"),
+            label=gettext_lazy("Jawab"),
         ),
-        Transition("close", frozenset({RequestStatus.ANSWERED}), RequestStatus.CLOSED, gettext_lazy("Tutup")),
+        Transition(
+            "close", frozenset({RequestStatus.ANSWERED}), RequestStatus.CLOSED, label=gettext_lazy("Tutup")
+        ),
     )
 }
 
@@ -96,7 +93,7 @@ OBJECTION_TRANSITIONS: Mapping[str, Transition] = {
         "answer",
         frozenset({ObjectionStatus.FILED}),
         ObjectionStatus.ANSWERED,
-        gettext_lazy("Tanggapi keberatan"),
+        label=gettext_lazy("Tanggapi keberatan"),
     )
 }
 

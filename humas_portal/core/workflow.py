@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
@@ -47,11 +48,19 @@ class ReviewAction(models.TextChoices):
 
 @dataclass(frozen=True)
 class Transition:
+    """One allowed move of a state machine; every app declares its table of
+    these once (the review table below, PPID requests, Dumas complaints)."""
+
     action: str
     sources: frozenset[str]
     target: str
+    # A note the actor must write, and the message shown when it is missing.
     note_required: bool = False
-    note_missing_message: str = ""
+    note_missing_message: str | Promise = ""
+    # Whether the note is shown to the public (a complainant's tracking page).
+    note_is_public: bool = False
+    # How the action is named to users where the action has no choices label.
+    label: str | Promise = ""
 
 
 REVIEW_TRANSITIONS: Mapping[str, Transition] = {
