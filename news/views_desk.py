@@ -301,32 +301,32 @@ def desk_approve(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def desk_return(request, pk: int):
+def _note_action(request, pk: int, service, note_argument: str, success: str):
+    """Run a transition whose only input is a note (or a reason); the service
+    decides whether an empty one is acceptable."""
     item = _visible_item_or_404(request, pk)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return _run(
         request,
         item,
-        lambda: services.news_return(item=item, actor=request.user, note=note),
-        _("Berita “%(title)s” dikembalikan untuk revisi.") % {"title": item.title},
+        lambda: service(item=item, actor=request.user, **{note_argument: note}),
+        success % {"title": item.title},
+    )
+
+
+@login_required
+@require_POST
+def desk_return(request, pk: int):
+    return _note_action(
+        request, pk, services.news_return, "note", _("Berita “%(title)s” dikembalikan untuk revisi.")
     )
 
 
 @login_required
 @require_POST
 def desk_reject(request, pk: int):
-    item = _visible_item_or_404(request, pk)
-    form = NoteForm(request.POST)
-    reason = form.cleaned_data["note"] if form.is_valid() else ""
-    return _run(
-        request,
-        item,
-        lambda: services.news_reject(item=item, actor=request.user, reason=reason),
-        _("Berita “%(title)s” ditolak.") % {"title": item.title},
-    )
+    return _note_action(request, pk, services.news_reject, "reason", _("Berita “%(title)s” ditolak."))
 
 
 @login_required
@@ -352,29 +352,13 @@ def desk_schedule(request, pk: int):
 @login_required
 @require_POST
 def desk_unpublish(request, pk: int):
-    item = _visible_item_or_404(request, pk)
-    form = NoteForm(request.POST)
-    reason = form.cleaned_data["note"] if form.is_valid() else ""
-    return _run(
-        request,
-        item,
-        lambda: services.news_unpublish(item=item, actor=request.user, reason=reason),
-        _("Berita “%(title)s” diturunkan.") % {"title": item.title},
-    )
+    return _note_action(request, pk, services.news_unpublish, "reason", _("Berita “%(title)s” diturunkan."))
 
 
 @login_required
 @require_POST
 def desk_redraft(request, pk: int):
-    item = _visible_item_or_404(request, pk)
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _run(
-        request,
-        item,
-        lambda: services.news_redraft(item=item, actor=request.user, note=note),
-        _("Berita dibuka kembali sebagai draf."),
-    )
+    return _note_action(request, pk, services.news_redraft, "note", _("Berita dibuka kembali sebagai draf."))
 
 
 # --- Revisions ------------------------------------------------------------------------
