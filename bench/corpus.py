@@ -146,6 +146,14 @@ CURATED_TAGS = [
 # --- Distributions --------------------------------------------------------------
 
 
+def corpus_layout() -> str:
+    """A fingerprint of what the generator writes: a corpus built by another
+    version (other columns, another search vector) is not reused."""
+    import hashlib
+
+    return hashlib.sha256(f"{SEARCH_VECTOR_SQL}|{NEWS_COLUMNS}|{CHUNK_SIZE}".encode()).hexdigest()[:16]
+
+
 def zipf_cum_weights(n: int, exponent: float = 1.0, total: float = 1.0, offset: float = 0.0) -> list[float]:
     """Cumulative Zipf(-Mandelbrot) weights for ranks 1..n: ``1 / (rank + offset) ** exponent``."""
     raw = [1.0 / ((rank + offset) ** exponent) for rank in range(1, n + 1)]
@@ -695,6 +703,7 @@ def corpus_build(
         "common_term": COMMON_TERM,
         "rare_term": rare_term,
         "rare_term_df": str(rare_df.get(rare_term, 0)),
+        "layout": corpus_layout(),
     }
     with conn.cursor() as cur:
         cur.execute("DROP TABLE bench_stage")

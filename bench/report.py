@@ -154,6 +154,8 @@ def render(report: dict) -> str:
                 _fmt(q.get("sql_ms")),
                 _fmt(q["bytes"]),
                 q["cache_control"] or "–",
+                "not measured" if "set_cookie" not in q else ", ".join(q["set_cookie"]) or "none",
+                "not measured" if "vary" not in q else q["vary"] or "–",
             ]
         )
     out.append(
@@ -174,6 +176,8 @@ def render(report: dict) -> str:
             "SQL ms",
             "Bytes",
             "Cache-Control",
+            "Sets cookie",
+            "Vary",
         ],
         rows,
     )

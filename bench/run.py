@@ -206,6 +206,16 @@ def cache_flush(opts: Options) -> int:
     return deleted
 
 
+def broker_cleanup(opts: Options) -> None:
+    """Remove the run's Celery queue from Redis (left-over scheduled tasks
+    of an interrupted run would otherwise wait there for the next one)."""
+    import redis
+
+    queue = f"bench-{opts.db_name}"
+    client = redis.Redis.from_url(opts.redis_url)
+    client.delete(queue, f"_kombu.binding.{queue}")
+
+
 # --- Machine --------------------------------------------------------------------
 
 
@@ -447,6 +457,10 @@ def query_counts(opts: Options, pages) -> dict[str, dict]:
             "sql_ms": round(sql_ms, 1),
             "bytes": len(response.content),
             "cache_control": response.get("Cache-Control", ""),
+            # A response that sets a cookie, or varies on it, cannot be kept
+            # by a shared cache for every reader.
+            "set_cookie": sorted(response.cookies.keys()),
+            "vary": response.get("Vary", ""),
         }
     return counts
 
@@ -923,6 +937,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.close()
         try:
             cache_flush(opts)
+            broker_cleanup(opts)
         except Exception as exc:  # noqa: BLE001 - cleanup must go on
             log(f"could not clear the bench cache keys: {exc}")
         if not opts.keep_db:
@@ -935,7 +950,11 @@ def main(argv: list[str] | None = None) -> int:
 def _run(opts: Options, env: dict[str, str], stack: Stack, tmp: Path) -> int:
     started = time.monotonic()
     meta = corpus.read_meta(opts.dsn) if opts.reuse and corpus.database_exists(opts.dsn) else {}
-    if meta and meta.get("size") == str(opts.size) and meta.get("seed") == str(opts.seed):
+    if meta and (meta.get("size"), meta.get("seed"), meta.get("layout")) == (
+        str(opts.size),
+        str(opts.seed),
+        corpus.corpus_layout(),
+    ):
         log(f"reusing corpus in {opts.db_name} built {meta.get('built_at')}")
         build_seconds = float(meta.get("build_seconds", "nan"))
         corpus.migrate(opts.dsn, env)
