@@ -21,23 +21,18 @@ from django.test import Client
 
 from humas_portal.core.models import Role
 
-from ..factories import UserFactory, grant
+from ..helpers import named_user
 
 
 @pytest.fixture
 def dumas_people(org, people):
-    def person(username, role, unit):
-        user = UserFactory(username=username, full_name=username.replace("_", " ").title())
-        grant(user, role, unit)
-        return user
-
     return SimpleNamespace(
-        petugas=person("petugas", Role.PETUGAS_DUMAS, org.pasuruan),
-        petugas_kua=person("petugas_kua", Role.PETUGAS_DUMAS, org.kua_bangil),
-        petugas_kanwil=person("petugas_kanwil", Role.PETUGAS_DUMAS, org.kanwil),
-        petugas_lain=person("petugas_lain", Role.PETUGAS_DUMAS, org.sidoarjo),
-        pimpinan=person("pimpinan", Role.PIMPINAN, org.pasuruan),
-        pimpinan_kua=person("pimpinan_kua", Role.PIMPINAN, org.kua_bangil),
+        petugas=named_user("petugas", Role.PETUGAS_DUMAS, org.pasuruan),
+        petugas_kua=named_user("petugas_kua", Role.PETUGAS_DUMAS, org.kua_bangil),
+        petugas_kanwil=named_user("petugas_kanwil", Role.PETUGAS_DUMAS, org.kanwil),
+        petugas_lain=named_user("petugas_lain", Role.PETUGAS_DUMAS, org.sidoarjo),
+        pimpinan=named_user("pimpinan", Role.PIMPINAN, org.pasuruan),
+        pimpinan_kua=named_user("pimpinan_kua", Role.PIMPINAN, org.kua_bangil),
         admin_humas=people.admin_humas,
         kontributor=people.kontributor,
         outsider=people.outsider,

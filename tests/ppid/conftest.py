@@ -8,7 +8,7 @@ import pytest
 
 from humas_portal.core import workdays
 from humas_portal.core.models import Role
-from tests.factories import UserFactory, grant
+from tests.helpers import named_user
 
 
 @pytest.fixture(autouse=True)
@@ -29,18 +29,13 @@ def fresh_calendar(db):
 
 @pytest.fixture
 def ppid_people(org, people):
-    def person(username, role, unit):
-        user = UserFactory(username=username, full_name=username.replace("_", " ").title())
-        grant(user, role, unit)
-        return user
-
     return SimpleNamespace(
-        ppid=person("ppid_pasuruan", Role.PPID, org.pasuruan),
-        ppid_kanwil=person("ppid_kanwil", Role.PPID, org.kanwil),
-        ppid_lain=person("ppid_sidoarjo", Role.PPID, org.sidoarjo),
-        atasan=person("atasan_pasuruan", Role.ATASAN_PPID, org.pasuruan),
-        atasan_kanwil=person("atasan_kanwil", Role.ATASAN_PPID, org.kanwil),
-        pimpinan=person("pimpinan_pasuruan", Role.PIMPINAN, org.pasuruan),
+        ppid=named_user("ppid_pasuruan", Role.PPID, org.pasuruan),
+        ppid_kanwil=named_user("ppid_kanwil", Role.PPID, org.kanwil),
+        ppid_lain=named_user("ppid_sidoarjo", Role.PPID, org.sidoarjo),
+        atasan=named_user("atasan_pasuruan", Role.ATASAN_PPID, org.pasuruan),
+        atasan_kanwil=named_user("atasan_kanwil", Role.ATASAN_PPID, org.kanwil),
+        pimpinan=named_user("pimpinan_pasuruan", Role.PIMPINAN, org.pasuruan),
         kontributor=people.kontributor,
         outsider=people.outsider,
     )

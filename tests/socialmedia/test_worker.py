@@ -6,20 +6,10 @@ its own, pointed at this run's test database and at the fake platform
 server running in the test process. The test sends tasks through Redis.
 """
 
-import os
-import signal
-import subprocess
-import sys
-import time
-import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import redis
 import time_machine
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from humas_portal.celery import app
@@ -27,131 +17,22 @@ from humas_portal.core.workflow import ReviewStatus
 from socialmedia import tasks
 from socialmedia.models import Delivery, DeliveryState, Platform, SocialPost
 from socialmedia.publishing import deliveries_sweep
+from tests.celery_workers import running_workers, wait_for
 
 from .factories import SocialAccountFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-TIMEOUT = 60
-
-WORKER_SETTINGS = """\
-from humas_portal.test_settings import *  # noqa: F403
-
-DATABASES["default"]["NAME"] = {database!r}  # noqa: F405
-CELERY_TASK_ALWAYS_EAGER = False
-CELERY_TASK_DEFAULT_QUEUE = {queue!r}
-{platforms}
-"""
-
-
-def wait_for(condition, *, message: str, timeout: float = TIMEOUT):
-    """Poll until ``condition()`` holds: the workers run in other processes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"Timed out after {timeout} s: {message}")
-
-
-class Workers:
-    def __init__(self, tmp_path: Path, platform_settings: dict):
-        self.queue = f"test-social-{os.environ.get('TEST_RUN_ID', 'local')}-{uuid.uuid4().hex[:10]}"
-        package = tmp_path / "social_worker_settings"
-        package.mkdir()
-        (package / "__init__.py").write_text("")
-        (package / "worker_settings.py").write_text(
-            WORKER_SETTINGS.format(
-                database=connection.settings_dict["NAME"],
-                queue=self.queue,
-                platforms="\n".join(f"{name} = {value!r}" for name, value in platform_settings.items()),
-            )
-        )
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "social_worker_settings.worker_settings",
-            "PYTHONPATH": os.pathsep.join([str(tmp_path), str(settings.BASE_DIR)]),
-        }
-        self.tmp_path = tmp_path
-        self.processes: list[tuple[subprocess.Popen, Path]] = []
-
-    def start(self, count: int = 1) -> None:
-        started = []
-        for number in range(len(self.processes), len(self.processes) + count):
-            log = self.tmp_path / f"worker-{number}.log"
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "humas_portal",
-                    "worker",
-                    "--queues",
-                    self.queue,
-                    "--hostname",
-                    f"{self.queue}-{number}@localhost",
-                    "--pool",
-                    "prefork",
-                    "--concurrency",
-                    "2",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--loglevel",
-                    "INFO",
-                ],
-                cwd=settings.BASE_DIR,
-                env=self.env,
-                stdout=log.open("w"),
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            self.processes.append((process, log))
-            started.append((process, log))
-        for process, log in started:
-            wait_for(
-                lambda p=process, lg=log: p.poll() is not None or "ready." in lg.read_text(),
-                message="worker start",
-            )
-            assert process.poll() is None, log.read_text()
-
-    def logs(self) -> str:
-        return "\n".join(log.read_text() for _process, log in self.processes)
-
-    def kill(self) -> None:
-        """SIGKILL every worker process group: no warm shutdown, no cleanup,
-        as when a machine loses power."""
-        for process, _log in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-
-    def stop(self) -> None:
-        for process, _log in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process, _log in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-        broker.delete(self.queue, f"_kombu.binding.{self.queue}", f"_kombu.binding_permanent.{self.queue}")
-
 
 @pytest.fixture
 def workers(tmp_path, settings, fake):
-    pool = Workers(tmp_path, {**fake.settings(), "SOCIAL_READ_TIMEOUT": 10, "SITE_URL": settings.SITE_URL})
-    previous = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue")}
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = pool.queue
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    try:
+    with running_workers(
+        tmp_path,
+        settings,
+        name="social",
+        extra_settings={**fake.settings(), "SOCIAL_READ_TIMEOUT": 10, "SITE_URL": settings.SITE_URL},
+    ) as pool:
         yield pool
-    finally:
-        app.conf.update(previous)
-        pool.stop()
 
 
 def test_duplicate_tasks_in_two_workers_post_each_pair_once(org, make_approved, workers, fake):
@@ -202,7 +83,7 @@ def test_a_worker_killed_during_the_platform_call_does_not_post_twice(org, make_
     workers.start(count=1)
     tasks.publish_delivery.delay(delivery.pk)
     wait_for(
-        lambda: "socialmedia.tasks.publish_delivery[" in workers.processes[-1][1].read_text(),
+        lambda: "socialmedia.tasks.publish_delivery[" in workers.log_of(-1),
         message="the new worker to run the task",
     )
     # Past the lease, the sweep hands the delivery to the check, which finds
