@@ -213,7 +213,7 @@ def broker_cleanup(opts: Options) -> None:
 
     queue = f"bench-{opts.db_name}"
     client = redis.Redis.from_url(opts.redis_url)
-    client.delete(queue, f"_kombu.binding.{queue}")
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 # --- Machine --------------------------------------------------------------------
