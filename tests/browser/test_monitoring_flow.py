@@ -9,14 +9,17 @@ from playwright.sync_api import expect
 
 from humas_portal.monitoring import services
 from humas_portal.monitoring.models import EvaluationExport
-from tests.browser.conftest import browser, log_in, new_page, page, phone_page  # noqa: F401
+
+# The monitoring suite's data fixtures; the browser fixtures come from this
+# folder's conftest (importing those here would start a second Playwright).
+from tests.monitoring.conftest import frozen, mon, private_files, scene  # noqa: F401
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def test_dashboard_on_a_phone(mon, scene, phone_page, log_in):  # noqa: F811
+def test_dashboard_on_a_phone(mon, scene, phone_page, log_in):  # noqa: F811 - imported fixtures
     log_in(phone_page, mon.pimpinan.username)
     phone_page.goto("/pemantauan/")
     expect(phone_page.get_by_role("heading", name="Dasbor pemantauan humas")).to_be_visible()
