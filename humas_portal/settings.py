@@ -124,6 +124,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # it, so writers wait for each other instead of failing at once.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_DISABLE_PARALLEL_QUERY", True
+):
+    # Many concurrent page requests share a few cores; parallel workers for
+    # one query then only add process start-ups and contention (measured in
+    # docs/benchmarks.md, finding 2b).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c max_parallel_workers_per_gather=0".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -345,10 +353,15 @@ NEWS_PAGE_SIZE = env_int("NEWS_PAGE_SIZE", 12)
 # million rows; older items stay reachable through search and the sitemap.
 NEWS_MAX_PAGES = env_int("NEWS_MAX_PAGES", 1000)
 # Search ranks the most recent matches only, so a common word stays fast.
-NEWS_SEARCH_MAX_RESULTS = env_int("NEWS_SEARCH_MAX_RESULTS", 1000)
+NEWS_SEARCH_MAX_RESULTS = env_int("NEWS_SEARCH_MAX_RESULTS", 300)
 NEWS_FEED_SIZE = env_int("NEWS_FEED_SIZE", 30)
-# Seconds browsers and proxies may keep an anonymous public page.
-NEWS_PUBLIC_MAX_AGE = env_int("NEWS_PUBLIC_MAX_AGE", 60)
+# Seconds browsers and proxies may keep an anonymous public page: short, so
+# an unpublished item is gone within seconds everywhere.
+NEWS_PUBLIC_MAX_AGE = env_int("NEWS_PUBLIC_MAX_AGE", 5)
+# Seconds the server keeps a rendered anonymous page; any publication or
+# change of what the pages show discards every kept page at once, so this
+# only bounds how old a page's read count may be.
+NEWS_PUBLIC_CACHE_SECONDS = 60
 
 # socialmedia
 # Each platform's API root; tests point them at a local fake server.

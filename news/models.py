@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -140,8 +142,14 @@ class NewsItem(ReviewableModel):
         verbose_name_plural = _("berita")
         ordering = ["-published_at", "-id"]
         indexes = [
+            # The unit as a last key column: an office's deep pages walk this
+            # index in order and skip other units' entries without reading
+            # the rows, instead of reading and sorting the office's whole
+            # subtree from news_unit_published_idx (docs/benchmarks.md,
+            # finding 2a). A key column rather than INCLUDE, which SQLite
+            # lacks; (published_at, id) is unique, so the order is the same.
             models.Index(
-                fields=["-published_at", "-id"],
+                fields=["-published_at", "-id", "unit"],
                 name="news_published_idx",
                 condition=models.Q(status="published"),
             ),
@@ -305,3 +313,38 @@ class NewsSubscription(models.Model):
 
     def __str__(self):
         return self.email
+
+
+# --- Keeping the public pages current -------------------------------------------
+#
+# The public site keeps rendered pages until the next change of what they
+# show (``news.selectors.invalidate_public_cache``). The publishing services
+# invalidate on commit; these receivers cover what changes elsewhere: a
+# category or tag in the admin, a published item's classification in the
+# admin, a unit's name or closing.
+
+
+@receiver(post_save, sender=Category, dispatch_uid="news-public-pages")
+@receiver(post_delete, sender=Category, dispatch_uid="news-public-pages")
+@receiver(post_save, sender=Tag, dispatch_uid="news-public-pages")
+@receiver(post_delete, sender=Tag, dispatch_uid="news-public-pages")
+@receiver(post_save, sender=WorkUnit, dispatch_uid="news-public-pages")
+@receiver(post_delete, sender=WorkUnit, dispatch_uid="news-public-pages")
+def _public_pages_changed(**kwargs) -> None:
+    from .selectors import invalidate_public_cache
+
+    transaction.on_commit(invalidate_public_cache)
+
+
+@receiver(post_save, sender=NewsItem, dispatch_uid="news-public-item")
+@receiver(post_delete, sender=NewsItem, dispatch_uid="news-public-item")
+def _published_item_changed(sender, instance: NewsItem, **kwargs) -> None:
+    if instance.is_published:
+        _public_pages_changed()
+
+
+@receiver(m2m_changed, sender=NewsItem.tags.through, dispatch_uid="news-public-item-tags")
+def _published_item_tags_changed(sender, instance, action: str, **kwargs) -> None:
+    # ``instance`` is a tag when the change was made from the tag's side.
+    if action.startswith("post_") and (not isinstance(instance, NewsItem) or instance.is_published):
+        _public_pages_changed()

@@ -9,15 +9,17 @@ whatever the amount of data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, Exists, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils.functional import cached_property
 
 from humas_portal.core.models import WorkUnit
@@ -86,30 +88,66 @@ def union_of_slices(querysets: list[QuerySet]) -> list:
     return [row for queryset in querysets for row in queryset]
 
 
-# --- Pagination -----------------------------------------------------------------
+# --- What the public site keeps in the cache --------------------------------------
+#
+# Rendered pages, the home page's sections and the list counts are kept under
+# a *generation*: one number in the cache that every kept value carries. A
+# change of anything the public pages show moves to a new generation, which
+# discards everything kept at once, without finding and deleting keys.
 
-
-# Counts of public lists are kept this long, or until the next publish or
-# unpublish (``invalidate_public_cache``), whichever comes first.
-COUNT_CACHE_SECONDS = 300
 _GENERATION_KEY = "news:public:generation"
 
 
 def invalidate_public_cache() -> None:
-    """Forget what the public site cached (the list counts); call it after
-    an item is published or unpublished."""
+    """Discard everything the public site kept (pages, sections, counts).
+
+    Call it on commit of any change that shows on public pages: the
+    publishing services do for a publication or an unpublication, receivers
+    in ``news.models`` for the admin's and the units' changes.
+    """
     try:
         cache.incr(_GENERATION_KEY)
     except ValueError:  # never set, or evicted
-        cache.add(_GENERATION_KEY, 1, timeout=None)
+        _start_generation()
 
 
-def _cache_generation() -> int:
-    generation = cache.get(_GENERATION_KEY)
+def _start_generation() -> int:
+    # Not 1: after an eviction a restarted counter would make values kept
+    # under its old numbers current again. The clock in microseconds is ahead
+    # of any number an earlier counter reached by one step per publication.
+    cache.add(_GENERATION_KEY, time.time_ns() // 1000, timeout=None)
+    return cache.get(_GENERATION_KEY)
+
+
+def cached_for_generation(key: str) -> tuple[int, Any]:
+    """The current generation and the value kept under ``key`` for it (or
+    ``None``), in one round trip to the cache. Keep a value computed now with
+    ``keep_for_generation`` and the generation returned here, read before the
+    database: a change committed meanwhile then discards it."""
+    found = cache.get_many([_GENERATION_KEY, key])
+    generation = found.get(_GENERATION_KEY)
     if generation is None:
-        cache.add(_GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(_GENERATION_KEY, 1)
-    return generation
+        return _start_generation(), None
+    kept = found.get(key)
+    if kept is not None and kept[0] == generation:
+        return generation, kept[1]
+    return generation, None
+
+
+def keep_for_generation(key: str, generation: int, value: Any, timeout: int) -> None:
+    cache.set(key, (generation, value), timeout)
+
+
+# --- Pagination -----------------------------------------------------------------
+
+
+# Counts of public lists are kept this long, or until the next change of the
+# public site, whichever comes first.
+COUNT_CACHE_SECONDS = 300
+# A count that reached the cap stays at the cap for a long time whatever is
+# published, so it is kept across generations: a publication does not make
+# the next reader of a Kanwil or a popular tag count it again.
+CAPPED_COUNT_CACHE_SECONDS = 3600
 
 
 class CappedPaginator(Paginator):
@@ -123,49 +161,71 @@ class CappedPaginator(Paginator):
     older news is found through search and the sitemap.
 
     A deep page (``OFFSET 6000``) would otherwise join unit, category and
-    photo for every skipped row; with ``late_lookup`` the offset runs over
-    the index alone and only the page's rows are joined.
+    photo for every skipped row; the offset runs over primary keys alone
+    (an index-only scan) and only the page's rows are joined.
     """
 
-    def __init__(self, object_list, per_page, *, max_pages: int, count_key: str = "", late_lookup=True):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        max_pages: int,
+        count_key: str = "",
+        page_rows: Callable[[QuerySet], QuerySet] | None = None,
+    ):
         self.max_pages = max_pages
         self.count_key = count_key
-        self.late_lookup = late_lookup
+        self.page_rows = page_rows
         super().__init__(object_list, per_page)
 
     @cached_property
     def count(self) -> int:
-        key = ""
-        if self.count_key:
-            key = f"news:public:{_cache_generation()}:count:{self.max_pages * self.per_page}:{self.count_key}"
-            cached = cache.get(key)
-            if cached is not None:
-                return cached
         cap = self.max_pages * self.per_page
+        if not self.count_key:
+            return self._count(cap)
+        key = f"news:public:count:{cap}:{self.count_key}"
+        found = cache.get_many([_GENERATION_KEY, key])
+        generation = found.get(_GENERATION_KEY) or _start_generation()
+        kept = found.get(key)
+        if kept is not None and (kept[1] >= cap or kept[0] == generation):
+            return kept[1]
+        count = self._count(cap)
+        cache.set(
+            key, (generation, count), CAPPED_COUNT_CACHE_SECONDS if count >= cap else COUNT_CACHE_SECONDS
+        )
+        return count
+
+    def _count(self, cap: int) -> int:
         # COUNT over a LIMITed subquery of primary keys, unordered: the order
         # does not change the count and sorting would read every match.
-        count = self.object_list.order_by().values("pk")[:cap].count()
-        if key:
-            cache.set(key, count, COUNT_CACHE_SECONDS)
-        return count
+        return self.object_list.order_by().values("pk")[:cap].count()
 
     @property
     def is_capped(self) -> bool:
         return self.count >= self.max_pages * self.per_page
 
     def page(self, number) -> Page:
-        if not self.late_lookup:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         window = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=window), number, self)
+        rows = self.page_rows(window) if self.page_rows else self.object_list.filter(pk__in=window)
+        return self._get_page(rows, number, self)
 
 
-def news_page(queryset: QuerySet[NewsItem], number, *, count_key: str, late_lookup: bool = True) -> Page:
+def news_page(
+    queryset: QuerySet[NewsItem],
+    number,
+    *,
+    count_key: str,
+    page_rows: Callable[[QuerySet], QuerySet] | None = None,
+) -> Page:
     """One page of a public list: the capped count (cached under
     ``count_key``, which must name the list exactly) and the page's rows.
+
+    ``page_rows`` turns the subquery of the page's ids into its rows, when
+    they should not be read through ``queryset`` again (search).
 
     Raises ``InvalidPage`` for a page that does not exist, which the views
     turn into a 404 so that crawlers do not index empty pages.
@@ -175,7 +235,7 @@ def news_page(queryset: QuerySet[NewsItem], number, *, count_key: str, late_look
         settings.NEWS_PAGE_SIZE,
         max_pages=settings.NEWS_MAX_PAGES,
         count_key=count_key,
-        late_lookup=late_lookup,
+        page_rows=page_rows,
     )
     return paginator.page(number or 1)
 
@@ -189,25 +249,41 @@ class ProgramSection:
     items: list[NewsItem]
 
 
-def home_latest(*, limit: int) -> list[NewsItem]:
-    return list(news_cards()[:limit])
+@dataclass(frozen=True)
+class HomeNews:
+    latest: list[NewsItem]
+    sections: list[ProgramSection]
 
 
-def home_program_sections(*, per_program: int) -> list[ProgramSection]:
-    """The latest few items of every priority program, in one query: a
-    ``UNION ALL`` of small index scans, one per program, each stopping after
-    ``per_program`` rows of ``news_prog_published_idx``."""
-    items = union_of_slices(
-        [news_cards().filter(priority_program=program.value)[:per_program] for program in PriorityProgram]
-    )
-    by_program: dict[str, list[NewsItem]] = {}
-    for item in sorted(items, key=_newest_first):
-        by_program.setdefault(item.priority_program, []).append(item)
-    return [
-        ProgramSection(program=program, items=by_program[program.value])
+def home_news(*, latest: int, per_program: int) -> HomeNews:
+    """The latest items and the latest few of every priority program, in
+    two queries: a ``UNION ALL`` of id-only index scans (the latest, then one
+    per program, each stopping after a few rows of its partial index), then
+    the cards of those ids. Unions of whole card queries take longer to plan
+    than to run."""
+    published = NewsItem.objects.published().order_by(*LATEST_ORDER)
+    slices = [published.annotate(section=Value("", output_field=CharField()))[:latest]] + [
+        published.filter(priority_program=program.value).annotate(
+            section=Value(program.value, output_field=CharField())
+        )[:per_program]
         for program in PriorityProgram
-        if program.value in by_program
     ]
+    rows = union_of_slices([part.values_list("id", "section") for part in slices])
+    cards = {item.pk: item for item in news_cards().filter(pk__in={pk for pk, _section in rows})}
+    by_section: dict[str, list[NewsItem]] = {}
+    for pk, section in rows:
+        if pk in cards:
+            by_section.setdefault(section, []).append(cards[pk])
+    for items in by_section.values():
+        items.sort(key=_newest_first)
+    return HomeNews(
+        latest=by_section.get("", []),
+        sections=[
+            ProgramSection(program=program, items=by_section[program.value])
+            for program in PriorityProgram
+            if program.value in by_section
+        ],
+    )
 
 
 def units_with_recent_news(*, limit: int, window: int = 300) -> list[WorkUnit]:
@@ -370,8 +446,10 @@ def normalise_query(raw: str | None) -> str:
     return " ".join((raw or "").split())[:200]
 
 
-def search_news(query: str) -> QuerySet[NewsItem]:
-    """Published items matching ``query``, best first.
+def search_news(query: str) -> tuple[QuerySet[NewsItem], Callable[[QuerySet], QuerySet] | None]:
+    """Published items matching ``query``, best first, for ``news_page``:
+    the ranked matches (ids only), and how to read a page's cards from the
+    subquery of its ids.
 
     On PostgreSQL the stored ``search_vector`` (GIN index) is matched with a
     web-style query (quotes, ``or``, ``-word``) in the ``indonesian``
@@ -379,13 +457,16 @@ def search_news(query: str) -> QuerySet[NewsItem]:
     are ranked: a common word matches hundreds of thousands of items, and
     ranking them all would take seconds. Among those, the text rank is
     divided by the item's age so that a fresh, relevant item comes first and
-    a month-old one of the same relevance ranks half as high.
+    a month-old one of the same relevance ranks half as high. The ranking
+    reads ids and vectors only; unit, category and photo are joined for the
+    page's rows alone, which are ranked again (a dozen rows) to keep their
+    order.
 
     On SQLite (the embedded default) it is a case-insensitive substring match
     on title and lead, newest first.
     """
     if not _uses_postgres():
-        return news_cards().filter(Q(title__icontains=query) | Q(lead__icontains=query))
+        return news_cards().filter(Q(title__icontains=query) | Q(lead__icontains=query)), None
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     recent_matches = (
         NewsItem.objects.published()
@@ -393,16 +474,17 @@ def search_news(query: str) -> QuerySet[NewsItem]:
         .order_by(*LATEST_ORDER)
         .values("pk")[: settings.NEWS_SEARCH_MAX_RESULTS]
     )
-    rank = SearchRank(F("search_vector"), search_query)
-    return (
-        news_cards()
-        .filter(pk__in=recent_matches)
-        .annotate(
-            rank=rank,
-            score=rank / (1.0 + _AgeInDays(F("published_at")) / 30.0),
-        )
-        .order_by("-score", *LATEST_ORDER)
-    )
+
+    def best_first(queryset: QuerySet[NewsItem]) -> QuerySet[NewsItem]:
+        rank = SearchRank(F("search_vector"), search_query)
+        return queryset.annotate(
+            rank=rank, score=rank / (1.0 + _AgeInDays(F("published_at")) / 30.0)
+        ).order_by("-score", *LATEST_ORDER)
+
+    def page_rows(page_ids: QuerySet) -> QuerySet[NewsItem]:
+        return best_first(news_cards().filter(pk__in=page_ids))
+
+    return best_first(NewsItem.objects.filter(pk__in=recent_matches)), page_rows
 
 
 # --- Feeds and sitemaps ---------------------------------------------------------

@@ -2,8 +2,9 @@
 
 Only published items are ever shown; anything else is a 404, so a draft's
 address reveals nothing. Pages run a fixed number of queries (see
-``news.selectors``) and tell browsers and proxies they may keep an anonymous
-copy for ``NEWS_PUBLIC_MAX_AGE`` seconds.
+``news.selectors``); the server keeps the rendered page for anonymous
+readers until the next publication (``public_cache``), and browsers and
+proxies may keep it for ``NEWS_PUBLIC_MAX_AGE`` seconds.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ import hashlib
 
 from django import forms
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -42,21 +46,83 @@ SUBSCRIBE_LIMIT_PER_HOUR = 30
 
 
 def public_cache(view):
-    """Cache-Control for the public pages: anonymous readers get a copy
-    that browsers and proxies may keep briefly; signed-in staff, whose pages
-    show their own menu, always revalidate."""
+    """Keep the rendered page for anonymous readers, and tell browsers and
+    proxies how long they may keep it.
+
+    A request without a session or messages cookie (nobody signed in, no
+    message waiting) is served the page kept for its language and full
+    address when one is kept for the current generation (one round trip to
+    the cache, no query; see ``selectors.cached_for_generation``), and
+    otherwise rendered and kept, unless rendering set a cookie or used the
+    visitor's CSRF token. Any publication, unpublication or change of what
+    the pages show moves to a new generation, so the server never serves a
+    page older than the last change; browsers and proxies may keep it for
+    the few seconds of ``NEWS_PUBLIC_MAX_AGE``. Signed-in staff, whose pages
+    show their own menu, are never served a kept page and always revalidate.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        key = _page_key(request) if _may_share(request) else ""
+        if key:
+            generation, kept = selectors.cached_for_generation(key)
+            if kept is not None:
+                content, headers, read_item_id = kept
+                if read_item_id:
+                    _count_read(request, read_item_id)
+                response = HttpResponse(content)
+                for name, value in headers:
+                    response.headers[name] = value
+                patch_cache_control(response, public=True, max_age=settings.NEWS_PUBLIC_MAX_AGE)
+                return response
         response = view(request, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True, no_cache=True)
             else:
+                if key and _is_shareable(request, response):
+                    kept = (
+                        response.content,
+                        list(response.headers.items()),
+                        getattr(response, "read_item_id", None),
+                    )
+                    selectors.keep_for_generation(key, generation, kept, settings.NEWS_PUBLIC_CACHE_SECONDS)
                 patch_cache_control(response, public=True, max_age=settings.NEWS_PUBLIC_MAX_AGE)
         return response
 
     return wrapper
+
+
+def _may_share(request) -> bool:
+    """Whether the request may get the page every anonymous reader gets."""
+    personal = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+    return request.method in ("GET", "HEAD") and not any(name in request.COOKIES for name in personal)
+
+
+def _is_shareable(request, response) -> bool:
+    """Whether the rendered page is the same for every anonymous reader."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    # The page holds this visitor's CSRF token (a form): the middleware will
+    # set its cookie, and another visitor's post would fail with it.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    messages = getattr(request, "_messages", None)
+    return not (messages is not None and messages.added_new)
+
+
+def _page_key(request) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    return f"news:page:{get_language()}:{digest}"
+
+
+def _count_read(request, item_id: int) -> None:
+    # HEAD requests and crawlers are not readers.
+    if request.method == "GET" and not counters.is_bot(request.headers.get("User-Agent")):
+        counters.record_view(item_id)
 
 
 def absolute_url(url: str) -> str:
@@ -76,10 +142,10 @@ def _with_card_images(items):
     return items
 
 
-def _page_or_404(queryset, request, *, count_key: str, late_lookup: bool = True):
+def _page_or_404(queryset, request, *, count_key: str, page_rows=None):
     try:
         page = selectors.news_page(
-            queryset, request.GET.get("page"), count_key=count_key, late_lookup=late_lookup
+            queryset, request.GET.get("page"), count_key=count_key, page_rows=page_rows
         )
     except InvalidPage:
         raise Http404(_("Halaman tidak ditemukan.")) from None
@@ -113,18 +179,36 @@ def _render_list(
 @require_safe
 @public_cache
 def home(request):
-    latest = _with_card_images(selectors.home_latest(limit=HOME_LATEST))
-    sections = selectors.home_program_sections(per_program=HOME_PER_PROGRAM)
-    for section in sections:
-        _with_card_images(section.items)
     context = {
-        "headline": latest[0] if latest else None,
-        "latest": latest[1:],
-        "sections": sections,
-        "recent_units": selectors.units_with_recent_news(limit=HOME_UNITS),
+        "news_html": _home_news_html(),
         "canonical_url": absolute_url(reverse("news:home")),
     }
     return render(request, "news/public/home.html", context)
+
+
+def _home_news_html() -> str:
+    """The home page's news, units and program sections, rendered once per
+    generation and language: they only change with a publication, and their
+    two dozen cards are most of the page's rendering time (signed-in staff,
+    who get no kept page, are served these too)."""
+    key = f"news:home:{get_language()}"
+    generation, html = selectors.cached_for_generation(key)
+    if html is None:
+        news = selectors.home_news(latest=HOME_LATEST, per_program=HOME_PER_PROGRAM)
+        latest = _with_card_images(news.latest)
+        for section in news.sections:
+            _with_card_images(section.items)
+        html = render_to_string(
+            "news/public/_home_news.html",
+            {
+                "headline": latest[0] if latest else None,
+                "latest": latest[1:],
+                "sections": news.sections,
+                "recent_units": selectors.units_with_recent_news(limit=HOME_UNITS),
+            },
+        )
+        selectors.keep_for_generation(key, generation, html, settings.NEWS_PUBLIC_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered above from our own template, escaped there
 
 
 @require_safe
@@ -148,8 +232,7 @@ def detail(request, slug):
     item = selectors.news_detail(slug=slug)
     if item is None:
         raise Http404(_("Berita tidak ditemukan."))
-    if request.method == "GET" and not counters.is_bot(request.headers.get("User-Agent")):
-        counters.record_view(item.pk)
+    _count_read(request, item.pk)
     image = item.featured_image
     context = {
         "item": item,
@@ -164,7 +247,10 @@ def detail(request, slug):
         "view_count": item.view_count + counters.pending_views(item.pk),
         "canonical_url": absolute_url(item.get_absolute_url()),
     }
-    return render(request, "news/public/detail.html", context)
+    response = render(request, "news/public/detail.html", context)
+    # A kept copy of the page still counts each read (see public_cache).
+    response.read_item_id = item.pk
+    return response
 
 
 @require_safe
@@ -258,12 +344,9 @@ def search(request):
     query = selectors.normalise_query(request.GET.get("q"))
     context = {"query": query, "programs": PriorityProgram.choices}
     if query:
-        # The matches are already bounded (NEWS_SEARCH_MAX_RESULTS); a late
-        # lookup would only run the match twice.
         digest = hashlib.sha256(query.lower().encode()).hexdigest()[:32]
-        page = _page_or_404(
-            selectors.search_news(query), request, count_key=f"search:{digest}", late_lookup=False
-        )
+        matches, page_rows = selectors.search_news(query)
+        page = _page_or_404(matches, request, count_key=f"search:{digest}", page_rows=page_rows)
         context.update(
             page_obj=page,
             items=page.object_list,

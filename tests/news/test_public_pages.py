@@ -1,8 +1,13 @@
 """The public news site as a reader without an account sees it."""
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from humas_portal.core.models import UnitTimeZone
@@ -20,6 +25,8 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -93,9 +100,9 @@ def test_home_without_news_says_so(client, db):
 @pytest.mark.parametrize("count", [3, 30])
 def test_home_query_count_does_not_grow_with_news(client, corpus, count, django_assert_num_queries):
     corpus(count)
-    # 1 latest cards (unit, category, photo joined); 1 UNION ALL of the
-    # latest cards per priority program; 1 unit ids of the latest items;
-    # 1 those units.
+    # 1 UNION ALL of the ids of the latest items and of the latest few per
+    # priority program; 1 their cards (unit, category, photo joined); 1 unit
+    # ids of the latest items; 1 those units.
     with django_assert_num_queries(4):
         response = client.get(reverse("news:home"))
     assert response.status_code == 200
@@ -376,7 +383,7 @@ def test_newest_first_with_ties_broken_by_id(client, org):
     assert [i.pk for i in response.context["items"]] == [second.pk, first.pk, older.pk]
 
 
-def test_list_counts_are_cached_until_the_next_publication(
+def test_list_counts_are_kept_until_the_next_publication(
     client, org, corpus, settings, django_assert_num_queries
 ):
     settings.NEWS_PAGE_SIZE = 2
@@ -384,15 +391,30 @@ def test_list_counts_are_cached_until_the_next_publication(
     url = reverse("news:latest")
     assert "Halaman 1 dari 2" in client.get(url).content.decode()
 
-    # Warm: only the page of cards; the capped count comes from the cache.
+    # Another page of the same list: only its cards; the capped count is kept.
     with django_assert_num_queries(1):
-        client.get(url)
+        assert "Halaman 2 dari 2" in client.get(url, {"page": 2}).content.decode()
 
     NewsItemFactory(published=True, unit=org.kua_bangil)
     NewsItemFactory(published=True, unit=org.kua_bangil)
-    assert "Halaman 1 dari 2" in client.get(url).content.decode()  # still the cached count
+    assert "Halaman 1 dari 2" in client.get(url, {"page": 1}).content.decode()  # still the kept count
     invalidate_public_cache()
     assert "Halaman 1 dari 3" in client.get(url).content.decode()
+
+
+def test_a_count_at_the_cap_outlives_publications(client, corpus, settings, django_assert_num_queries):
+    """A list that reached the page cap stays there whatever is published
+    next, so a Kanwil or a popular tag is not counted again after every
+    publication."""
+    settings.NEWS_PAGE_SIZE = 2
+    settings.NEWS_MAX_PAGES = 2
+    corpus(5)
+    url = reverse("news:latest")
+    assert "Halaman 1 dari 2" in client.get(url).content.decode()
+    invalidate_public_cache()
+    # Only the page of cards: the count at the cap is kept.
+    with django_assert_num_queries(1):
+        assert "Halaman 2 dari 2" in client.get(url, {"page": 2}).content.decode()
 
 
 def test_office_page_keeps_the_news_of_a_closed_satker(client, org):
@@ -409,3 +431,38 @@ def test_head_requests_are_answered_without_counting_a_read(client, org):
     assert client.head(reverse("news:home")).status_code == 200
     assert client.head(item.get_absolute_url()).status_code == 200
     assert counters.pending_views(item.pk) == 0
+
+
+# --- Database -------------------------------------------------------------------
+
+
+def test_database_connections_plan_queries_without_parallel_workers():
+    """Many concurrent page requests on a few cores: parallel workers for one
+    query only add start-ups and contention (docs/benchmarks.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", "0"), ("false", None)])
+def test_parallel_query_can_be_allowed_again(value, expected):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "humas_portal.settings",
+        "DATABASE_DISABLE_PARALLEL_QUERY": value,
+    }
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    shown = "0" if "max_parallel_workers_per_gather=0" in result.stdout else None
+    assert shown == expected

@@ -144,7 +144,8 @@ def test_search_query_count_does_not_grow_with_news(client, org, count, django_a
         tags=[TagFactory()],
     )
     update_search_vector(NewsItem.objects.values_list("pk", flat=True))
-    # 1 capped count of the recent matches; 1 the page of ranked cards.
+    # 1 capped count of the recent matches; 1 the page's cards, whose ids
+    # are ranked among the recent matches in a subquery.
     with django_assert_num_queries(2):
         response = search(client, "bimbingan perkawinan")
     assert len(response.context["items"]) == min(count, 12)
