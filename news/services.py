@@ -17,9 +17,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -29,16 +30,16 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from humas_portal.core.audit import audit_record
-from humas_portal.core.models import Role, User, WorkUnit
+from humas_portal.core.models import AuditEntry, Role, User, WorkUnit
 from humas_portal.core.notify import send_templated_email
 from humas_portal.core.policy import users_with_role
 from humas_portal.core.templatetags.portal import tz_abbr
 from humas_portal.core.workflow import (
+    REVIEW_TRANSITIONS,
     ReviewAction,
     ReviewStatus,
     WorkflowError,
     apply_transition,
-    claim_transition,
 )
 
 from . import policy, selectors
@@ -509,46 +510,189 @@ def news_redraft(*, item: NewsItem, actor: User, note: str = "") -> NewsItem:
 
 # --- Publishing (workers) -------------------------------------------------------
 
+# Items claimed per statement when due items are published as a set.
+PUBLISH_BATCH_SIZE = 500
 
-def news_publish(*, item_id: int, now: datetime | None = None) -> bool:
-    """Publish item ``item_id`` if it is approved and due; returns whether
-    this call published it.
+_PUBLISH = REVIEW_TRANSITIONS[ReviewAction.PUBLISH]
 
-    Called by the publishing task and the beat sweep, possibly twice for the
-    same item and at the same moment: the claim is one conditional UPDATE, so
-    exactly one caller wins, and only the winner fills the search index and
-    sends the notices (after commit).
+
+def news_publish_due(*, now: datetime | None = None, batch_size: int | None = None) -> list[int]:
+    """Publish every approved item that is due, as a set; returns the ids
+    this call published.
+
+    Called by the publishing task of any item and by the beat sweep, often
+    many at once (a thousand items scheduled for the same minute): each call
+    claims up to ``batch_size`` due items with one conditional UPDATE whose
+    rows are locked with ``SKIP LOCKED``, so concurrent callers share the
+    work and no item is ever claimed twice. Then, still in that transaction,
+    one UPDATE fills their search index and one INSERT writes their audit
+    rows; the public site is refreshed once and the notices go out after
+    commit. That is a handful of statements for hundreds of items instead of
+    several per item.
+
+    If publishing a set fails for a reason other than the database being
+    away, the due items are published one by one, so one broken item cannot
+    hold back the others (it stays approved and is logged).
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        won = claim_transition(
-            NewsItem,
-            item_id,
-            ReviewAction.PUBLISH,
-            condition=Q(publish_at__isnull=True) | Q(publish_at__lte=now),
-            changes={"published_at": now},
+    batch_size = batch_size or PUBLISH_BATCH_SIZE
+    published: list[int] = []
+    while True:
+        try:
+            with transaction.atomic():
+                claimed = _claim_due(now=now, limit=batch_size)
+                if claimed:
+                    _publish_claimed(claimed, now=now)
+        except (OperationalError, InterfaceError):
+            raise  # the database is away: the caller retries later
+        except Exception:
+            logger.exception("Publishing due news as a set failed; publishing them one by one")
+            return published + _publish_each_due(now=now)
+        published += claimed
+        if len(claimed) < batch_size:
+            return published
+
+
+def news_publish(*, item_id: int, now: datetime | None = None) -> bool:
+    """Publish the due items, ``item_id`` among them if it is approved and
+    due; returns whether this call published ``item_id``.
+
+    Whichever task of a set of items due together runs first publishes them
+    all (``news_publish_due``); the others find their item published, or
+    locked by the caller publishing it, and return ``False``. An item that
+    was unpublished or rescheduled meanwhile is left alone.
+    """
+    return item_id in news_publish_due(now=now)
+
+
+def _claim_due(*, now: datetime, limit: int) -> list[int]:
+    """Move up to ``limit`` due approved items to published in one
+    statement; returns the ids this caller claimed (its transaction holds
+    them until commit)."""
+    if connection.vendor != "postgresql":
+        return _claim_due_one_by_one(now=now, limit=limit)
+    table = connection.ops.quote_name(NewsItem._meta.db_table)
+    # FOR UPDATE SKIP LOCKED: rows another caller is publishing are left to
+    # it rather than waited for; rows it published meanwhile no longer match
+    # (the condition is checked again on the locked row). The due ids are a
+    # CTE, which PostgreSQL runs once: as ``id IN (subquery)`` the planner
+    # may rescan the subquery, and each rescan skips the rows the first one
+    # locked and takes the next ones, claiming far more than ``limit``.
+    sql = f"""
+        WITH due AS (
+            SELECT id FROM {table}
+            WHERE status = %(source)s AND (publish_at IS NULL OR publish_at <= %(now)s)
+            ORDER BY publish_at, id
+            LIMIT %(limit)s
+            FOR UPDATE SKIP LOCKED
         )
-        if not won:
-            return False
-        item = NewsItem.objects.select_related("unit", "author").get(pk=item_id)
-        selectors.update_search_vector([item_id])
-        transaction.on_commit(selectors.invalidate_public_cache)
+        UPDATE {table} AS item SET status = %(target)s, published_at = %(now)s
+        FROM due
+        WHERE item.id = due.id AND item.status = %(source)s
+        RETURNING item.id
+    """  # noqa: S608 - the table name is our own model's, quoted; values are parameters
+    (source,) = _PUBLISH.sources
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"target": _PUBLISH.target, "source": source, "now": now, "limit": limit})
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _claim_due_one_by_one(*, now: datetime, limit: int) -> list[int]:
+    # SQLite (the embedded default) has no row locks to skip: each item is
+    # claimed with a conditional UPDATE of its own, and an item another
+    # caller took meanwhile is passed over.
+    due = NewsItem.objects.due_for_publishing(now).order_by("publish_at", "pk")
+    return [item_id for item_id in due.values_list("pk", flat=True)[:limit] if _claim_item(item_id, now=now)]
+
+
+def _claim_item(item_id: int, *, now: datetime) -> bool:
+    """Claim one item if it is still approved and due (one conditional
+    UPDATE: of two callers, exactly one wins)."""
+    claimed = NewsItem.objects.due_for_publishing(now).filter(pk=item_id)
+    return bool(claimed.update(status=_PUBLISH.target, published_at=now))
+
+
+def _publish_claimed(item_ids: list[int], *, now: datetime) -> None:
+    """What follows the claim of ``item_ids``, inside its transaction: the
+    search index, the audit rows, and (after commit) the public site's
+    refresh and the notices."""
+    selectors.update_search_vector(item_ids)
+    items = list(
+        NewsItem.objects.filter(pk__in=item_ids)
+        .select_related("unit", "author")
+        .defer("body", "search_vector")
+        .order_by("pk")
+    )
+    # One INSERT for the set; the rows are those ``audit_record`` writes.
+    content_type = ContentType.objects.get_for_model(NewsItem)
+    (source,) = _PUBLISH.sources
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=None,
+            action=ReviewAction.PUBLISH,
+            content_type=content_type,
+            object_id=str(item.pk),
+            object_repr=str(item)[:255],
+            unit=item.unit,
+            from_state=source,
+            to_state=_PUBLISH.target,
+        )
+        for item in items
+    )
+    transaction.on_commit(selectors.invalidate_public_cache)
+    subscribers = _confirmed_subscribers(unit_ids={item.unit_id for item in items})
+    for item in items:
         _notify_author(item, actor=None, template="published")
-        _notify_subscribers(item)
-    return True
+        _notify_subscribers(item, subscribers)
 
 
-def _notify_subscribers(item: NewsItem) -> None:
-    """Confirmed subscribers of the item's unit or of all units, one message
-    each (every message carries its own unsubscribe link)."""
+def _publish_each_due(*, now: datetime) -> list[int]:
+    """Every due item in a transaction of its own; an item that fails is
+    logged and stays approved for the next sweep."""
+    published = []
+    failed: set[int] = set()
+    while True:
+        due = list(
+            NewsItem.objects.due_for_publishing(now)
+            .exclude(pk__in=failed)
+            .order_by("publish_at", "pk")
+            .values_list("pk", flat=True)[:PUBLISH_BATCH_SIZE]
+        )
+        if not due:
+            return published
+        for item_id in due:
+            try:
+                with transaction.atomic():
+                    if _claim_item(item_id, now=now):
+                        _publish_claimed([item_id], now=now)
+                        published.append(item_id)
+            except (OperationalError, InterfaceError):
+                raise
+            except Exception:
+                failed.add(item_id)
+                logger.exception("News item %s could not be published", item_id)
+
+
+def _confirmed_subscribers(*, unit_ids: set[int]) -> dict[int | None, list[tuple[int, str, str]]]:
+    """Confirmed subscriptions to these units or to all units (key
+    ``None``), in one query."""
     rows = (
         NewsSubscription.objects.filter(confirmed_at__isnull=False)
-        .filter(Q(unit=item.unit) | Q(unit__isnull=True))
-        .order_by("email", "pk")
-        .values_list("email", "token")
+        .filter(Q(unit_id__in=unit_ids) | Q(unit__isnull=True))
+        .values_list("unit_id", "pk", "email", "token")
     )
+    by_unit: dict[int | None, list[tuple[int, str, str]]] = {}
+    for unit_id, pk, email, token in rows:
+        by_unit.setdefault(unit_id, []).append((pk, email, token))
+    return by_unit
+
+
+def _notify_subscribers(item: NewsItem, subscribers: dict[int | None, list[tuple[int, str, str]]]) -> None:
+    """Confirmed subscribers of the item's unit or of all units, one message
+    each (every message carries its own unsubscribe link)."""
+    rows = sorted(subscribers.get(item.unit_id, []) + subscribers.get(None, []), key=lambda r: (r[1], r[0]))
     seen = set()
-    for email, token in rows:
+    for _pk, email, token in rows:
         if email.lower() in seen:
             continue
         seen.add(email.lower())

@@ -1,10 +1,11 @@
 """Celery tasks of the news app: thin wrappers that load by id and call a
 service, so a retried or duplicated task does no harm.
 
-Publishing is claimed with one conditional UPDATE in ``news_publish``: the
+Publishing is claimed with conditional UPDATEs in ``news_publish_due``: the
 task queued at approval, its retries, a redelivered message and the beat
 sweep may all reach the same item, and exactly one of them publishes it and
-sends the notices.
+sends the notices. The first of them to run publishes every item that is due
+at that moment, as a set; the others find their item published.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from . import counters, images, services
-from .models import NewsItem
+from humas_portal.core.workflow import ReviewStatus
+
+from . import counters, images, selectors, services
+from .models import NewsImage
 
 logger = logging.getLogger(__name__)
 
@@ -31,56 +34,41 @@ RETRY_POLICY = {
     "max_retries": 8,
 }
 
-# Items published per query of the sweep; the sweep pages through all of them.
-SWEEP_BATCH_SIZE = 100
+# Items claimed per statement by the sweep; it claims set after set until
+# nothing is due.
+SWEEP_BATCH_SIZE = services.PUBLISH_BATCH_SIZE
 
 
 @shared_task(acks_late=True, **RETRY_POLICY)
 def publish_news(item_id: int) -> bool:
-    """Publish one approved item if it is due; ``False`` when someone else
-    already did, or it was unpublished or rescheduled meanwhile."""
+    """Publish the due items, this one among them if it is approved and due;
+    ``False`` when someone else published it, or it was unpublished or
+    rescheduled meanwhile."""
     return services.news_publish(item_id=item_id)
 
 
 @shared_task(acks_late=True, ignore_result=True, **RETRY_POLICY)
 def publish_due_news() -> int:
-    """The beat sweep (every few seconds): publish every approved item whose time
-    has come, through the same service as the task.
+    """The beat sweep (every few seconds): publish every approved item whose
+    time has come, through the same service as the task.
 
     This is what publishes an item whose task was lost: Redis was down at
     approval, the worker died holding it, or a scheduled task was dropped.
     Returns how many items this sweep published.
     """
-    now = timezone.now()
-    published = 0
-    last_id = 0
-    while True:
-        batch = list(
-            NewsItem.objects.due_for_publishing(now)
-            .filter(pk__gt=last_id)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
-        )
-        if not batch:
-            break
-        for item_id in batch:
-            last_id = item_id
-            try:
-                published += services.news_publish(item_id=item_id, now=now)
-            except TRANSIENT_ERRORS:
-                raise  # the database is away: retry the whole sweep later
-            except Exception:
-                # One broken item must not hold back the others; it stays
-                # approved and the next sweep tries it again.
-                logger.exception("News item %s could not be published by the sweep", item_id)
+    published = services.news_publish_due(now=timezone.now(), batch_size=SWEEP_BATCH_SIZE)
     if published:
-        logger.info("Sweep published %s news item(s)", published)
-    return published
+        logger.info("Sweep published %s news item(s)", len(published))
+    return len(published)
 
 
 @shared_task(acks_late=True, **RETRY_POLICY)
 def make_image_renditions(image_id: int) -> bool:
-    return images.news_image_make_renditions(image_id=image_id)
+    made = images.news_image_make_renditions(image_id=image_id)
+    # Public pages show a published item's photo through its renditions.
+    if made and NewsImage.objects.filter(pk=image_id, item__status=ReviewStatus.PUBLISHED).exists():
+        selectors.invalidate_public_cache()
+    return made
 
 
 @shared_task(ignore_result=True, **RETRY_POLICY)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import OperationalError, connection
 from django.utils import timezone
@@ -21,7 +22,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from humas_portal.celery import app as celery_app
 from humas_portal.core.audit import history_for
 from humas_portal.core.workflow import ReviewAction, ReviewStatus
-from news import counters, services, tasks
+from news import counters, selectors, services, tasks
 from news.models import NewsItem, NewsSubscription
 
 from .factories import NewsItemFactory
@@ -209,22 +210,91 @@ def test_the_sweep_pages_through_every_due_item_and_leaves_the_rest(people, org,
 
 @pytest.mark.django_db
 def test_one_broken_item_does_not_hold_back_the_sweep(people, org, caplog):
+    """An item whose text the search index refuses fails the whole set;
+    the sweep then publishes the others one by one and leaves it approved."""
     items = [approved(people, org) for _ in range(3)]
     broken = items[1]
-    real_publish = services.news_publish
+    real_index = selectors.update_search_vector
 
-    def publish(*, item_id, now=None):
-        if item_id == broken.pk:
+    def index(item_ids):
+        if broken.pk in list(item_ids):
             raise ValueError("a bug in one item")
-        return real_publish(item_id=item_id, now=now)
+        return real_index(item_ids)
 
-    with mock.patch.object(services, "news_publish", side_effect=publish):
+    with mock.patch.object(selectors, "update_search_vector", side_effect=index):
         assert tasks.publish_due_news.delay().get() == 2
     broken.refresh_from_db()
     assert broken.status == ReviewStatus.APPROVED
+    assert publish_entries(broken) == 0
+    assert "Publishing due news as a set failed" in caplog.text
     assert f"News item {broken.pk} could not be published" in caplog.text
+    for item in (items[0], items[2]):
+        item.refresh_from_db()
+        assert item.status == ReviewStatus.PUBLISHED
+        assert publish_entries(item) == 1
     # Once the bug is gone the next sweep publishes it.
     assert tasks.publish_due_news.delay().get() == 1
+
+
+# --- Publishing as a set -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_first_task_of_items_due_together_publishes_them_all(
+    people, org, subscribers, django_capture_on_commit_callbacks
+):
+    """A thousand items scheduled for one minute: the first of their tasks
+    publishes every due item; the others find theirs published."""
+    due = [approved(people, org, publish_at=timezone.now() - timedelta(seconds=1)) for _ in range(5)]
+    later = approved(people, org, publish_at=timezone.now() + timedelta(hours=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.publish_news.delay(due[2].pk).get() is True
+    published_at = set(
+        NewsItem.objects.filter(pk__in=[i.pk for i in due]).values_list("published_at", flat=True)
+    )
+    assert len(published_at) == 1 and None not in published_at, "published together, at one time"
+    later.refresh_from_db()
+    assert later.status == ReviewStatus.APPROVED
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert [tasks.publish_news.delay(item.pk).get() for item in due] == [False] * 5
+    assert callbacks == []
+    for item in due:
+        item.refresh_from_db()
+        assert item.status == ReviewStatus.PUBLISHED
+        assert item.search_vector is not None
+        assert publish_entries(item) == 1
+    entry = history_for(due[0]).get(action=ReviewAction.PUBLISH)
+    assert (entry.from_state, entry.to_state, entry.actor, entry.unit) == (
+        "approved",
+        "published",
+        None,
+        org.kua_bangil,
+    )
+    for address in recipients_of_notices(people, subscribers):
+        assert len(mails_to(address)) == len(due), address
+    # Each reader's notice names its own item and carries the reader's link.
+    bangil_notices = mails_to("pembaca.bangil@contoh.id")
+    assert sorted(m.body.splitlines()[0] for m in bangil_notices) == sorted(i.title for i in due)
+    assert all("token-bangil" in m.body for m in bangil_notices)
+
+
+@pytest.mark.django_db
+def test_publishing_a_set_takes_the_same_queries_for_3_items_as_for_30(
+    people, org, subscribers, django_assert_num_queries
+):
+    ContentType.objects.get_for_model(NewsItem)  # cached for the process after its first use
+    for count in (3, 30):
+        for _ in range(count):
+            approved(people, org)
+        # 1 claim (UPDATE … RETURNING the due ids, locked, skipping rows
+        # another caller holds); 1 their search vectors; 1 the items with
+        # unit and author; 1 the audit rows (one INSERT); 1 the subscribers
+        # of their units; the savepoint around them and its release (the
+        # test runs inside a transaction).
+        with django_assert_num_queries(7):
+            assert len(services.news_publish_due()) == count
 
 
 # --- Retries ----------------------------------------------------------------------
@@ -325,14 +395,14 @@ def test_two_workers_reaching_the_claim_at_the_same_moment_publish_once(people, 
     """Both callers have found the item due and are about to claim it when
     they are released together: the most dangerous interleaving."""
     item = approved(people, org)
-    real_claim = services.claim_transition
+    real_claim = services._claim_due
     at_the_claim = threading.Barrier(2)
 
     def claim_together(*args, **kwargs):
         at_the_claim.wait(timeout=30)
         return real_claim(*args, **kwargs)
 
-    with mock.patch.object(services, "claim_transition", side_effect=claim_together):
+    with mock.patch.object(services, "_claim_due", side_effect=claim_together):
         results = run_in_threads(
             [
                 lambda: run_task(tasks.publish_news, item.pk),
@@ -352,6 +422,13 @@ def test_two_workers_reaching_the_claim_at_the_same_moment_publish_once(people, 
 def test_tasks_retries_and_sweeps_racing_over_many_items_publish_each_once(people, org, subscribers):
     items = [approved(people, org) for _ in range(6)]
     ids = [item.pk for item in items]
+    real_claim = services._claim_due
+    claims: list[list[int]] = []
+
+    def recorded_claim(*args, **kwargs):
+        claimed = real_claim(*args, **kwargs)
+        claims.append(claimed)
+        return claimed
 
     def each_task():
         return sum(run_task(tasks.publish_news, pk) for pk in ids)
@@ -362,8 +439,10 @@ def test_tasks_retries_and_sweeps_racing_over_many_items_publish_each_once(peopl
     def sweep():
         return run_task(tasks.publish_due_news)
 
-    results = run_in_threads([each_task, each_task_backwards, each_task, sweep, sweep])
-    assert sum(results) == len(items), "every item is published by exactly one caller"
+    with mock.patch.object(services, "_claim_due", side_effect=recorded_claim):
+        run_in_threads([each_task, each_task_backwards, each_task, sweep, sweep])
+    claimed = sorted(pk for claim in claims for pk in claim)
+    assert claimed == sorted(ids), "every item is claimed by exactly one caller"
     published_at = dict(NewsItem.objects.filter(pk__in=ids).values_list("pk", "published_at"))
     assert all(published_at.values())
     for item in items:
@@ -372,6 +451,39 @@ def test_tasks_retries_and_sweeps_racing_over_many_items_publish_each_once(peopl
         assert publish_entries(item) == 1
     for address in recipients_of_notices(people, subscribers):
         assert len(mails_to(address)) == len(items), address
+
+
+@pytest.mark.django_db(transaction=True)
+def test_callers_racing_over_more_items_than_a_set_share_them(people, org, subscribers, monkeypatch):
+    """With more items due than one statement claims, concurrent callers
+    skip the rows another holds and take the next ones."""
+    monkeypatch.setattr(services, "PUBLISH_BATCH_SIZE", 4)
+    monkeypatch.setattr(tasks, "SWEEP_BATCH_SIZE", 4)
+    ids = [approved(people, org).pk for _ in range(15)]
+    real_claim = services._claim_due
+    claims: list[list[int]] = []
+
+    def recorded_claim(*args, **kwargs):
+        claimed = real_claim(*args, **kwargs)
+        claims.append(claimed)
+        return claimed
+
+    with mock.patch.object(services, "_claim_due", side_effect=recorded_claim):
+        run_in_threads(
+            [
+                lambda: run_task(tasks.publish_due_news),
+                lambda: run_task(tasks.publish_news, ids[-1]),
+                lambda: run_task(tasks.publish_due_news),
+                lambda: run_task(tasks.publish_news, ids[0]),
+            ]
+        )
+    assert all(len(claim) <= 4 for claim in claims), claims
+    assert sorted(pk for claim in claims for pk in claim) == sorted(ids)
+    assert NewsItem.objects.filter(pk__in=ids, status=ReviewStatus.PUBLISHED).count() == len(ids)
+    for pk in ids:
+        assert publish_entries(NewsItem.objects.get(pk=pk)) == 1
+    for address in recipients_of_notices(people, subscribers):
+        assert len(mails_to(address)) == len(ids), address
 
 
 # --- View counts -----------------------------------------------------------------------

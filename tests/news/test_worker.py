@@ -8,6 +8,7 @@ tasks through Redis with eager execution turned off for the test.
 """
 
 import email
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils import timezone
 from humas_portal.core.audit import history_for
 from humas_portal.core.workflow import ReviewAction, ReviewStatus
 from news import services, tasks
-from news.models import NewsItem
+from news.models import NewsItem, NewsSubscription
 from tests.celery_workers import running_workers, wait_for
 
 from .factories import NewsItemFactory
@@ -121,4 +122,48 @@ def test_two_workers_racing_on_the_same_due_items_publish_each_once(people, org,
     assert len(notices) == len(ids), "one notice per item, not one per task"
     for number in (0, 1):
         assert "Task news.tasks.publish_news[" in workers.log_of(number), "both workers took part"
+    assert "Traceback" not in workers.logs()
+
+
+def test_items_due_together_are_published_as_sets_by_real_workers(people, org, workers, mail_dir):
+    """Thirty items scheduled for the same moment, each with its task, and
+    two sweeps, spread over four worker processes: the first callers claim
+    the items as sets, every item is published once and every reader hears
+    once of each."""
+    workers.start(count=2, concurrency=2)
+    now = timezone.now()
+    NewsSubscription.objects.create(
+        email="pembaca.semua@contoh.id", unit=None, token="token-semua", confirmed_at=now
+    )
+    ids = [
+        NewsItemFactory(
+            unit=org.kua_bangil,
+            author=people.kontributor,
+            status=ReviewStatus.APPROVED,
+            decided_at=now,
+            decided_by=people.verifikator,
+            publish_at=now - timedelta(seconds=1),
+        ).pk
+        for _ in range(30)
+    ]
+    for pk in ids:
+        tasks.publish_news.delay(pk)
+    tasks.publish_due_news.delay()
+    tasks.publish_due_news.delay()
+
+    wait_for(
+        lambda: NewsItem.objects.filter(pk__in=ids, status=ReviewStatus.PUBLISHED).count() == len(ids),
+        timeout=PUBLISH_TIMEOUT,
+        message=f"the workers to publish every item\n{workers.logs()}",
+    )
+    wait_for(workers.idle, timeout=PUBLISH_TIMEOUT, message="the workers to finish every task")
+
+    for pk in ids:
+        assert publish_entries(pk) == 1, pk
+    published_at = set(NewsItem.objects.filter(pk__in=ids).values_list("published_at", flat=True))
+    assert len(published_at) < len(ids), "claimed as sets, not one task per item"
+    emails = sent_emails(mail_dir)
+    for address in (people.kontributor.email, "pembaca.semua@contoh.id"):
+        notices = [m for m in emails if address in m["To"]]
+        assert len(notices) == len(ids), address
     assert "Traceback" not in workers.logs()
