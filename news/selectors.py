@@ -9,7 +9,9 @@ whatever the amount of data.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -109,6 +111,7 @@ def invalidate_public_cache() -> None:
         cache.incr(_GENERATION_KEY)
     except ValueError:  # never set, or evicted
         _start_generation()
+    _local_pages.forget_generation()
 
 
 def _start_generation() -> int:
@@ -136,6 +139,103 @@ def cached_for_generation(key: str) -> tuple[int, Any]:
 
 def keep_for_generation(key: str, generation: int, value: Any, timeout: int) -> None:
     cache.set(key, (generation, value), timeout)
+
+
+# --- Pages held by the web process ------------------------------------------------
+#
+# A round trip to Redis costs about as much as serving a small page: 0.17 ms
+# with a bare client and 0.27 ms through Django's cache on the benchmark
+# machine, against 0.2 ms for the whole bare view. So a web process also
+# holds the pages it served lately in its own memory, and trusts the
+# generation it last read for LOCAL_GENERATION_SECONDS: within that time a
+# page it holds for that generation is served without any round trip. A
+# change committed by another process (a publication by the worker) reaches
+# every web process within that second; one committed by this process, at
+# once (``invalidate_public_cache``).
+
+LOCAL_GENERATION_SECONDS = 1.0
+LOCAL_PAGES_MAX_BYTES = 16 * 1024 * 1024
+_clock = time.monotonic
+
+
+class _LocalPages:
+    """The pages of one generation held by this process, least recently
+    served first, within ``LOCAL_PAGES_MAX_BYTES``. Threads of a gthread
+    worker share it under the lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.namespace = ""  # the cache's key for the generation: one per key prefix
+        self.generation: int | None = None
+        self.read_at = float("-inf")
+        self.pages: OrderedDict[str, tuple[Any, int, float]] = OrderedDict()
+        self.size = 0
+
+    def start(self, namespace: str, generation: int) -> None:
+        self.namespace, self.generation = namespace, generation
+        self.pages.clear()
+        self.size = 0
+
+    def forget_generation(self) -> None:
+        with self.lock:
+            self.read_at = float("-inf")
+
+    def get(self, key: str, now: float) -> Any:
+        held = self.pages.get(key)
+        if held is None or held[2] <= now:
+            return None
+        self.pages.move_to_end(key)
+        return held[0]
+
+    def put(self, key: str, page: Any, size: int, expires_at: float) -> None:
+        if size > LOCAL_PAGES_MAX_BYTES:
+            return
+        previous = self.pages.pop(key, None)
+        if previous is not None:
+            self.size -= previous[1]
+        self.pages[key] = (page, size, expires_at)
+        self.size += size
+        while self.size > LOCAL_PAGES_MAX_BYTES:
+            _key, (_page, dropped, _expires) = self.pages.popitem(last=False)
+            self.size -= dropped
+
+
+_local_pages = _LocalPages()
+
+
+def kept_page(key: str) -> tuple[int, Any]:
+    """Like ``cached_for_generation``, for whole pages: first from this
+    process's memory (no round trip while its generation is recent), then
+    from the cache, keeping what it finds in memory too."""
+    namespace = cache.make_key(_GENERATION_KEY)
+    started = _clock()
+    local = _local_pages
+    with local.lock:
+        if local.namespace == namespace and started - local.read_at < LOCAL_GENERATION_SECONDS:
+            page = local.get(key, started)
+            if page is not None:
+                return local.generation, page
+    generation, page = cached_for_generation(key)
+    with local.lock:
+        if local.namespace != namespace or local.generation != generation:
+            local.start(namespace, generation)
+        local.read_at = started
+        if page is not None:
+            # Held no longer than the cache keeps it, bounding how old its
+            # read count may be.
+            local.put(key, page[0], page[1], started + settings.NEWS_PUBLIC_CACHE_SECONDS)
+            page = page[0]
+    return generation, page
+
+
+def keep_page(key: str, generation: int, page: Any, *, size: int) -> None:
+    """Keep a page rendered for ``generation`` in the cache and in this
+    process's memory."""
+    keep_for_generation(key, generation, (page, size), settings.NEWS_PUBLIC_CACHE_SECONDS)
+    local = _local_pages
+    with local.lock:
+        if local.namespace == cache.make_key(_GENERATION_KEY) and local.generation == generation:
+            local.put(key, page, size, _clock() + settings.NEWS_PUBLIC_CACHE_SECONDS)
 
 
 # --- Pagination -----------------------------------------------------------------
