@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -156,3 +157,12 @@ def test_update_search_vector_reports_the_rows_it_indexed():
     assert update_search_vector([i.pk for i in items]) == 3
     assert update_search_vector([]) == 0
     assert NewsItem.objects.filter(search_vector__isnull=True).count() == 0
+
+
+def test_the_database_knows_a_vector_match_is_expensive():
+    """So a word found in one item in a hundred is searched through the
+    full-text index rather than by testing the vectors of the newest items
+    one by one (migration 0007, docs/deploy/postgresql.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'ts_match_vq'")
+        assert cursor.fetchone()[0] == 500
