@@ -164,5 +164,8 @@ def test_the_database_knows_a_vector_match_is_expensive():
     full-text index rather than by testing the vectors of the newest items
     one by one (migration 0007, docs/deploy/postgresql.md)."""
     with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if not cursor.fetchone()[0]:
+            pytest.skip("only a superuser's migration changes it; the DBA does otherwise")
         cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'ts_match_vq'")
         assert cursor.fetchone()[0] == 500
