@@ -3,9 +3,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
@@ -98,10 +100,6 @@ def switch_language(request, language):
     CSRF cookie on every public page and stop proxies from caching them; a
     language choice is harmless to forge, so a GET link is enough here.
     """
-    from django.conf import settings
-    from django.http import HttpResponseRedirect
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     next_url = request.GET.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
