@@ -362,6 +362,10 @@ NEWS_PUBLIC_MAX_AGE = env_int("NEWS_PUBLIC_MAX_AGE", 5)
 # change of what the pages show discards every kept page at once, so this
 # only bounds how old a page's read count may be.
 NEWS_PUBLIC_CACHE_SECONDS = 60
+# Seconds a web process gathers reads of news items before sending them to
+# Redis in one round trip (0: one round trip per read). A process killed
+# without warning loses at most this long's reads.
+NEWS_VIEW_BUFFER_SECONDS = 1.0
 
 # socialmedia
 # Each platform's API root; tests point them at a local fake server.
