@@ -9,11 +9,13 @@ whatever the amount of data.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +24,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import CharField, Exists, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Value
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from humas_portal.core.models import WorkUnit
@@ -272,11 +275,9 @@ class CappedPaginator(Paginator):
         *,
         max_pages: int,
         count_key: str = "",
-        page_rows: Callable[[QuerySet], QuerySet] | None = None,
     ):
         self.max_pages = max_pages
         self.count_key = count_key
-        self.page_rows = page_rows
         super().__init__(object_list, per_page)
 
     @cached_property
@@ -310,8 +311,7 @@ class CappedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         window = self.object_list.values("pk")[bottom:top]
-        rows = self.page_rows(window) if self.page_rows else self.object_list.filter(pk__in=window)
-        return self._get_page(rows, number, self)
+        return self._get_page(self.object_list.filter(pk__in=window), number, self)
 
 
 def news_page(
@@ -319,13 +319,9 @@ def news_page(
     number,
     *,
     count_key: str,
-    page_rows: Callable[[QuerySet], QuerySet] | None = None,
 ) -> Page:
     """One page of a public list: the capped count (cached under
     ``count_key``, which must name the list exactly) and the page's rows.
-
-    ``page_rows`` turns the subquery of the page's ids into its rows, when
-    they should not be read through ``queryset`` again (search).
 
     Raises ``InvalidPage`` for a page that does not exist, which the views
     turn into a 404 so that crawlers do not index empty pages.
@@ -335,7 +331,6 @@ def news_page(
         settings.NEWS_PAGE_SIZE,
         max_pages=settings.NEWS_MAX_PAGES,
         count_key=count_key,
-        page_rows=page_rows,
     )
     return paginator.page(number or 1)
 
@@ -546,45 +541,82 @@ def normalise_query(raw: str | None) -> str:
     return " ".join((raw or "").split())[:200]
 
 
-def search_news(query: str) -> tuple[QuerySet[NewsItem], Callable[[QuerySet], QuerySet] | None]:
-    """Published items matching ``query``, best first, for ``news_page``:
-    the ranked matches (ids only), and how to read a page's cards from the
-    subquery of its ids.
+# The first, cheap look for a query's most recent matches is within this
+# window; see ``search_results``.
+SEARCH_RECENT_WINDOW = timedelta(days=31)
+# Ranked results of a query are kept this long, or until the next change of
+# the public site: every page of the results reads the same list.
+SEARCH_CACHE_SECONDS = COUNT_CACHE_SECONDS
+
+
+def search_results(query: str) -> list[int]:
+    """Ids of the published items matching ``query``, best first: the most
+    recent ``NEWS_SEARCH_MAX_RESULTS`` matches, ranked. Kept in the cache for
+    the current generation, so that the count and every page of the results
+    come from one search.
 
     On PostgreSQL the stored ``search_vector`` (GIN index) is matched with a
     web-style query (quotes, ``or``, ``-word``) in the ``indonesian``
-    configuration. Only the most recent ``NEWS_SEARCH_MAX_RESULTS`` matches
-    are ranked: a common word matches hundreds of thousands of items, and
-    ranking them all would take seconds. Among those, the text rank is
-    divided by the item's age so that a fresh, relevant item comes first and
-    a month-old one of the same relevance ranks half as high. The ranking
-    reads ids and vectors only; unit, category and photo are joined for the
-    page's rows alone, which are ranked again (a dozen rows) to keep their
-    order.
+    configuration. Only the most recent matches are ranked: a common word
+    matches hundreds of thousands of items, and ranking them all would take
+    seconds. Among those, the text rank is divided by the item's age so that
+    a fresh, relevant item comes first and a month-old one of the same
+    relevance ranks half as high.
 
     On SQLite (the embedded default) it is a case-insensitive substring match
     on title and lead, newest first.
     """
+    key = "news:search:" + hashlib.sha256(query.lower().encode()).hexdigest()[:32]
+    generation, ids = cached_for_generation(key)
+    if ids is None:
+        ids = _ranked_matches(query)
+        keep_for_generation(key, generation, ids, SEARCH_CACHE_SECONDS)
+    return ids
+
+
+def _ranked_matches(query: str) -> list[int]:
+    limit = settings.NEWS_SEARCH_MAX_RESULTS
     if not _uses_postgres():
-        return news_cards().filter(Q(title__icontains=query) | Q(lead__icontains=query)), None
+        matches = NewsItem.objects.published().filter(Q(title__icontains=query) | Q(lead__icontains=query))
+        return list(matches.order_by(*LATEST_ORDER).values_list("pk", flat=True)[:limit])
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    recent_matches = (
-        NewsItem.objects.published()
-        .filter(search_vector=search_query)
-        .order_by(*LATEST_ORDER)
-        .values("pk")[: settings.NEWS_SEARCH_MAX_RESULTS]
+    # Finding the most recent matches means reading the publication time of
+    # every match from the table: ten thousand rows for a word found in one
+    # item in a hundred. The matches of the last month alone come from
+    # combining the full-text index with the publication-time index, and are
+    # enough for any word that is not rare; older matches are looked for
+    # only when they are not (the second part of the UNION ALL runs only if
+    # the first gave fewer rows than the LIMIT). A rare word has few matches
+    # to read anyway.
+    matches = NewsItem.objects.published().filter(search_vector=search_query).order_by(*LATEST_ORDER)
+    since = timezone.now() - SEARCH_RECENT_WINDOW
+    recent = matches.filter(published_at__gte=since).values_list("pk", "published_at")[:limit]
+    older = matches.filter(published_at__lt=since).values_list("pk", "published_at")[:limit]
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(recent.union(older, all=True)[:limit])
+    else:  # pragma: no cover - PostgreSQL always can
+        rows = list(recent) + list(older)
+    rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+    ids = [pk for pk, _published_at in rows[:limit]]
+    if not ids:
+        return []
+    # Ranking reads the vectors of these few hundred rows only.
+    rank = SearchRank(F("search_vector"), search_query)
+    score = rank / (1.0 + _AgeInDays(F("published_at")) / 30.0)
+    return list(
+        NewsItem.objects.filter(pk__in=ids)
+        .annotate(score=score)
+        .order_by("-score", *LATEST_ORDER)
+        .values_list("pk", flat=True)
     )
 
-    def best_first(queryset: QuerySet[NewsItem]) -> QuerySet[NewsItem]:
-        rank = SearchRank(F("search_vector"), search_query)
-        return queryset.annotate(
-            rank=rank, score=rank / (1.0 + _AgeInDays(F("published_at")) / 30.0)
-        ).order_by("-score", *LATEST_ORDER)
 
-    def page_rows(page_ids: QuerySet) -> QuerySet[NewsItem]:
-        return best_first(news_cards().filter(pk__in=page_ids))
-
-    return best_first(NewsItem.objects.filter(pk__in=recent_matches)), page_rows
+def cards_in_order(ids: list[int]) -> list[NewsItem]:
+    """The cards of these items, in the order of ``ids`` (one query)."""
+    if not ids:
+        return []
+    cards = {item.pk: item for item in news_cards().filter(pk__in=ids)}
+    return [cards[pk] for pk in ids if pk in cards]
 
 
 # --- Feeds and sitemaps ---------------------------------------------------------

@@ -16,7 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ValidationError
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -143,11 +143,9 @@ def _with_card_images(items):
     return items
 
 
-def _page_or_404(queryset, request, *, count_key: str, page_rows=None):
+def _page_or_404(queryset, request, *, count_key: str):
     try:
-        page = selectors.news_page(
-            queryset, request.GET.get("page"), count_key=count_key, page_rows=page_rows
-        )
+        page = selectors.news_page(queryset, request.GET.get("page"), count_key=count_key)
     except InvalidPage:
         raise Http404(_("Halaman tidak ditemukan.")) from None
     page.object_list = _with_card_images(page.object_list)
@@ -345,9 +343,12 @@ def search(request):
     query = selectors.normalise_query(request.GET.get("q"))
     context = {"query": query, "programs": PriorityProgram.choices}
     if query:
-        digest = hashlib.sha256(query.lower().encode()).hexdigest()[:32]
-        matches, page_rows = selectors.search_news(query)
-        page = _page_or_404(matches, request, count_key=f"search:{digest}", page_rows=page_rows)
+        results = Paginator(selectors.search_results(query), settings.NEWS_PAGE_SIZE)
+        try:
+            page = results.page(request.GET.get("page") or 1)
+        except InvalidPage:
+            raise Http404(_("Halaman tidak ditemukan.")) from None
+        page.object_list = _with_card_images(selectors.cards_in_order(page.object_list))
         context.update(
             page_obj=page,
             items=page.object_list,

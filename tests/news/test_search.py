@@ -145,9 +145,9 @@ def test_search_query_count_does_not_grow_with_news(client, org, count, django_a
         tags=[TagFactory()],
     )
     update_search_vector(NewsItem.objects.values_list("pk", flat=True))
-    # 1 capped count of the recent matches; 1 the page's cards, whose ids
-    # are ranked among the recent matches in a subquery.
-    with django_assert_num_queries(2):
+    # 1 the ids of the most recent matches (last month, then older ones only
+    # if needed, in one UNION ALL); 1 their ranking; 1 the page's cards.
+    with django_assert_num_queries(3):
         response = search(client, "bimbingan perkawinan")
     assert len(response.context["items"]) == min(count, 12)
 
@@ -169,3 +169,51 @@ def test_the_database_knows_a_vector_match_is_expensive():
             pytest.skip("only a superuser's migration changes it; the DBA does otherwise")
         cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'ts_match_vq'")
         assert cursor.fetchone()[0] == 500
+
+
+@pytest.mark.parametrize("in_last_month", [0, 2, 4])
+def test_the_most_recent_matches_are_found_inside_and_outside_the_last_month(client, settings, in_last_month):
+    """The search looks at the last month first and at older items only
+    when the last month has too few matches; either way the results are the
+    most recent matches."""
+    settings.NEWS_SEARCH_MAX_RESULTS = 3
+    now = timezone.now()
+    ages = [timedelta(days=2 + n) for n in range(in_last_month)] + [
+        timedelta(days=60 + 30 * n) for n in range(3)
+    ]
+    items = [
+        indexed(published=True, published_at=now - age, title=f"Isbat Nikah Tahap {n}")
+        for n, age in enumerate(ages)
+    ]
+
+    response = search(client, "isbat")
+
+    assert {i.pk for i in response.context["items"]} == {i.pk for i in items[:3]}
+
+
+def test_every_page_of_a_search_reads_one_kept_result_list(client, settings, django_assert_num_queries):
+    settings.NEWS_PAGE_SIZE = 2
+    for n in range(5):
+        indexed(published=True, title=f"Rukyatul Hilal Tahap {n}")
+    assert len(search(client, "rukyatul").context["items"]) == 2
+
+    # Only the page's cards: the ranked list is kept until the next change.
+    with django_assert_num_queries(1):
+        second = search(client, "rukyatul", page=2)
+    assert len(second.context["items"]) == 2
+
+
+def test_a_publication_discards_kept_search_results(client):
+    first = indexed(published=True, title="Festival Hadrah Madrasah")
+    assert [i.pk for i in search(client, "hadrah").context["items"]] == [first.pk]
+
+    second = indexed(published=True, title="Lomba Hadrah Antar-KUA")
+    invalidate_public_cache()  # what the publish service does on commit
+
+    assert {i.pk for i in search(client, "hadrah").context["items"]} == {first.pk, second.pk}
+
+
+def test_a_search_page_past_the_end_is_not_found(client):
+    indexed(published=True, title="Sosialisasi Wakaf Uang")
+    assert search(client, "wakaf", page=2).status_code == 404
+    assert search(client, "wakaf", page="abc").status_code == 404
