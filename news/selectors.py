@@ -467,37 +467,43 @@ def news_detail(*, slug: str) -> NewsItem | None:
 
 def related_news(item: NewsItem, *, limit: int = 4) -> list[NewsItem]:
     """The "Baca juga" list: items sharing a tag with ``item`` first, then
-    items of its category or priority program, newest first within each; one
-    query (a ``UNION ALL`` of the two, each stopping after a few rows).
+    items of its category or priority program, newest first within each; two
+    queries: a ``UNION ALL`` of the two candidate lists (ids only, each
+    stopping after a few rows), then the cards of the chosen ones. A union of
+    whole card queries takes PostgreSQL longer to plan than to run.
 
     ``item.tags`` must be prefetched (``news_detail`` does it).
     """
+    published = NewsItem.objects.published().exclude(pk=item.pk).order_by(*LATEST_ORDER)
     parts = []
     tag_ids = [tag.pk for tag in item.tags.all()]
     if tag_ids:
         # EXISTS, not a join: PostgreSQL walks the published index newest
         # first and probes the tag table, with no duplicates to remove.
         shares_tag = NewsItem.tags.through.objects.filter(newsitem_id=OuterRef("pk"), tag_id__in=tag_ids)
-        parts.append(news_cards().filter(Exists(shares_tag)).annotate(relation=Value(0)))
+        parts.append(published.filter(Exists(shares_tag)))
     same_topic = Q()
     if item.category_id:
         same_topic |= Q(category_id=item.category_id)
     if item.priority_program:
         same_topic |= Q(priority_program=item.priority_program)
     if same_topic:
-        parts.append(news_cards().filter(same_topic).annotate(relation=Value(1)))
+        parts.append(published.filter(same_topic))
     if not parts:
         return []
     # Each part may hold the other's items, hence twice the rows from the
     # second.
-    found = union_of_slices([part.exclude(pk=item.pk)[: limit * (1 + n)] for n, part in enumerate(parts)])
-    related: list[NewsItem] = []
-    seen: set[int] = set()
-    for candidate in sorted(found, key=lambda r: (r.relation, *_newest_first(r))):
-        if candidate.pk not in seen:
-            seen.add(candidate.pk)
-            related.append(candidate)
-    return related[:limit]
+    found = union_of_slices(
+        [
+            part.annotate(relation=Value(n)).values_list("relation", "published_at", "id")[: limit * (1 + n)]
+            for n, part in enumerate(parts)
+        ]
+    )
+    chosen: list[int] = []
+    for _relation, _published_at, pk in sorted(found, key=lambda row: (row[0], -row[1].timestamp(), -row[2])):
+        if pk not in chosen:
+            chosen.append(pk)
+    return cards_in_order(chosen[:limit])
 
 
 # --- Search ---------------------------------------------------------------------

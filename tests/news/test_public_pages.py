@@ -217,9 +217,9 @@ def test_detail_query_count_does_not_grow_with_news(client, corpus, topics, coun
     item = items[0]
     NewsImageFactory(item=item, in_gallery=True)
     # 1 the item with unit, category and photo; 1 its tags; 1 its gallery;
-    # 1 UNION ALL of items sharing a tag and items of the same category or
-    # program.
-    with django_assert_num_queries(4):
+    # 1 UNION ALL of the ids of items sharing a tag and of items of the same
+    # category or program; 1 the cards of the chosen ones.
+    with django_assert_num_queries(5):
         response = client.get(item.get_absolute_url())
     assert response.status_code == 200
     assert response.context["related"]
