@@ -41,6 +41,12 @@ def render(report: dict) -> str:
         f"Redis {m['redis']}, Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']}, "
         f"{m['wrk']}. Load average at start {' '.join(m['loadavg_start'])}, at end "
         f"{' '.join(m.get('loadavg_end', []))}; the whole run took {m.get('total_minutes')} min."
+        + (
+            f" Before the runs, {m['prewarmed']['mb']:,} MB of tables and indexes were read into the OS cache "
+            f"in {m['prewarmed']['seconds']} s (pg_prewarm, read mode)."
+            if m.get("prewarmed")
+            else " The database's files were not read ahead into the OS cache."
+        )
     )
     out.append("")
     out.append(

@@ -66,6 +66,7 @@ class Options:
     deep_page: int
     celery_concurrency: int | None
     cold_restart: bool
+    prewarm: bool = True
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -106,6 +107,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--deep-page", type=int, default=500)
     parser.add_argument("--celery-concurrency", type=int)
     parser.add_argument("--cold-restart", action="store_true", help="also restart gunicorn before cold runs")
+    parser.add_argument(
+        "--no-prewarm",
+        action="store_true",
+        help="do not read the database's files into the OS cache before the runs",
+    )
     args = parser.parse_args(argv)
 
     small = args.small
@@ -142,6 +148,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         deep_page=args.deep_page,
         celery_concurrency=args.celery_concurrency,
         cold_restart=args.cold_restart,
+        prewarm=not args.no_prewarm,
     )
 
 
@@ -979,6 +986,12 @@ def _run(opts: Options, env: dict[str, str], stack: Stack, tmp: Path) -> int:
         cwd=BASE_DIR,
     )
 
+    prewarmed = prewarm_database(opts) if opts.prewarm else None
+    if prewarmed:
+        log(
+            f"read {prewarmed['mb']:,} MB of tables and indexes into the OS cache in {prewarmed['seconds']} s"
+        )
+
     # From here on this process is one more client of the production
     # settings, like the processes it starts.
     os.environ.clear()
@@ -989,6 +1002,7 @@ def _run(opts: Options, env: dict[str, str], stack: Stack, tmp: Path) -> int:
     from . import pages as page_list
 
     machine = machine_info(opts)
+    machine["prewarmed"] = prewarmed
     ctx = page_list.corpus_context(meta, seed=opts.seed, deep_page=opts.deep_page)
     pages = [page_list.resolve(spec, ctx) for spec in page_list.PAGES]
     for page in pages:
@@ -1048,6 +1062,54 @@ def _run(opts: Options, env: dict[str, str], stack: Stack, tmp: Path) -> int:
         mark = {True: "PASS", False: "FAIL", None: "n/a "}[target["pass"]]
         log(f"{mark} {target['target']}: {target['measured']}")
     return 0
+
+
+def prewarm_database(opts: Options) -> dict | None:
+    """Read every table and index of the bench database once, into the
+    operating system's cache (``pg_prewarm`` in ``read`` mode; PostgreSQL's
+    own buffers are left alone).
+
+    A database server in service holds its hot files in memory; one that
+    has just been loaded may not (here the kernel kept about half of the
+    freshly written files), and the cold runs would then measure the disk
+    rather than the portal's caches. Returns what was read, or ``None`` when
+    the extension is not available (``--no-prewarm`` skips it).
+    """
+    import psycopg2
+
+    started = time.monotonic()
+    conn = psycopg2.connect(opts.dsn)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            try:
+                cur.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            except psycopg2.Error as error:
+                log(f"pg_prewarm not available, database files not read ahead: {error}".strip())
+                return None
+            # The tables of the public schema, their TOAST tables and the
+            # indexes of both.
+            cur.execute(
+                """
+                WITH own AS (
+                    SELECT c.oid, c.reltoastrelid FROM pg_class c
+                    JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm') AND c.relpersistence = 'p'
+                ), tables AS (
+                    SELECT oid FROM own UNION SELECT reltoastrelid FROM own WHERE reltoastrelid <> 0
+                ), relations AS (
+                    SELECT oid FROM tables
+                    UNION SELECT indexrelid FROM pg_index WHERE indrelid IN (SELECT oid FROM tables)
+                )
+                SELECT sum(pg_prewarm(oid, 'read')) FROM relations WHERE pg_relation_size(oid) > 0
+                """
+            )
+            blocks = cur.fetchone()[0] or 0
+            cur.execute("SELECT current_setting('block_size')::int")
+            block_size = cur.fetchone()[0]
+    finally:
+        conn.close()
+    return {"mb": round(blocks * block_size / 2**20), "seconds": round(time.monotonic() - started, 1)}
 
 
 def _term_frequencies(ctx) -> dict:
