@@ -7,10 +7,10 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from humas_portal.core.links import slug_url
 from humas_portal.core.models import WorkUnit
 from humas_portal.core.workflow import ReviewableModel, ReviewStatus
 
@@ -43,7 +43,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("news:category", kwargs={"slug": self.slug})
+        return slug_url("news:category", self.slug)
 
 
 class Tag(models.Model):
@@ -59,7 +59,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("news:tag", kwargs={"slug": self.slug})
+        return slug_url("news:tag", self.slug)
 
 
 class NewsItemQuerySet(models.QuerySet):
@@ -182,7 +182,7 @@ class NewsItem(ReviewableModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("news:detail", kwargs={"slug": self.slug})
+        return slug_url("news:detail", self.slug)
 
     @property
     def is_published(self) -> bool:
