@@ -23,7 +23,19 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import CharField, Exists, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -404,17 +416,25 @@ def units_with_recent_news(*, limit: int, window: int = 300) -> list[WorkUnit]:
 # --- Lists ----------------------------------------------------------------------
 
 
+_SUBTREE_FIELDS = ("id", "name", "short_name", "slug", "kind", "parent_id", "path", "is_active")
+
+
 def unit_subtree(unit: WorkUnit) -> list[WorkUnit]:
     """The unit and every unit below it (one prefix query on ``path``).
 
     Units that were closed stay in: what they published is still the
     office's news.
     """
-    return list(
-        WorkUnit.objects.under(unit).only(
-            "id", "name", "short_name", "slug", "kind", "parent_id", "path", "is_active"
-        )
-    )
+    return list(WorkUnit.objects.under(unit).only(*_SUBTREE_FIELDS))
+
+
+def active_unit_with_subtree(slug: str) -> tuple[WorkUnit | None, list[WorkUnit]]:
+    """The active unit with this slug and its subtree (as ``unit_subtree``)
+    in one query; ``(None, [])`` when there is no such active unit."""
+    path = WorkUnit.objects.active().filter(slug=slug).values("path")[:1]
+    subtree = list(WorkUnit.objects.filter(path__startswith=Subquery(path)).only(*_SUBTREE_FIELDS))
+    unit = next((u for u in subtree if u.slug == slug), None)
+    return unit, subtree if unit is not None else []
 
 
 def unit_news(unit_ids: Iterable[int]) -> QuerySet[NewsItem]:

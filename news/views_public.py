@@ -269,8 +269,9 @@ def units(request):
 @require_safe
 @public_cache
 def unit(request, slug):
-    unit = get_object_or_404(WorkUnit.objects.active(), slug=slug)
-    subtree = selectors.unit_subtree(unit)
+    unit, subtree = selectors.active_unit_with_subtree(slug)
+    if unit is None:
+        raise Http404(_("Unit kerja tidak ditemukan."))
     children = [u for u in subtree if u.parent_id == unit.pk and u.is_active]
     description = (
         _("Berita %(unit)s dan unit kerja di bawahnya.") % {"unit": unit.name}
