@@ -153,10 +153,17 @@ class NewsItem(ReviewableModel):
                 name="news_published_idx",
                 condition=models.Q(status="published"),
             ),
-            # Whether an item is published, from the index alone: a tag's
-            # count walks the tag's rows of the tag table (see migration
-            # 0006) and probes this for each, never reading the news rows.
-            models.Index(fields=["id"], name="news_published_id_idx", condition=models.Q(status="published")),
+            # Whether an item is published, and when, from the index alone:
+            # a tag's items are listed by walking the tag's rows of the tag
+            # table (see migration 0006) and probing this for each, never
+            # reading the news rows (``selectors.tag_item_ids``). Publication
+            # time as a second key column rather than INCLUDE, which SQLite
+            # lacks.
+            models.Index(
+                fields=["id", "published_at"],
+                name="news_published_id_at_idx",
+                condition=models.Q(status="published"),
+            ),
             models.Index(
                 fields=["unit", "-published_at", "-id"],
                 name="news_unit_published_idx",

@@ -152,6 +152,17 @@ def _page_or_404(queryset, request, *, count_key: str):
     return page
 
 
+def _page_of_ids(ids: list[int], request):
+    """The requested page of a list of item ids, with the cards of its
+    items (one query); a page that does not exist is a 404."""
+    try:
+        page = Paginator(ids, settings.NEWS_PAGE_SIZE).page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404(_("Halaman tidak ditemukan.")) from None
+    page.object_list = _with_card_images(selectors.cards_in_order(page.object_list))
+    return page
+
+
 def _canonical(request, page) -> str:
     url = absolute_url(request.path)
     return url if page.number == 1 else f"{url}?page={page.number}"
@@ -315,12 +326,20 @@ def category(request, slug):
 @public_cache
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    return _render_list(
-        request,
-        selectors.tag_news(tag),
-        count_key=f"tag:{tag.pk}",
-        heading=_("Tag: %(name)s") % {"name": tag.name},
-    )
+    heading = _("Tag: %(name)s") % {"name": tag.name}
+    ids = selectors.tag_item_ids(tag)
+    if ids is None:  # more items than the list shows
+        return _render_list(
+            request, selectors.tag_news(tag), count_key=selectors.tag_count_key(tag), heading=heading
+        )
+    page = _page_of_ids(ids, request)
+    context = {
+        "heading": heading,
+        "page_obj": page,
+        "items": page.object_list,
+        "canonical_url": _canonical(request, page),
+    }
+    return render(request, "news/public/list.html", context)
 
 
 @require_safe
@@ -344,12 +363,7 @@ def search(request):
     query = selectors.normalise_query(request.GET.get("q"))
     context = {"query": query, "programs": PriorityProgram.choices}
     if query:
-        results = Paginator(selectors.search_results(query), settings.NEWS_PAGE_SIZE)
-        try:
-            page = results.page(request.GET.get("page") or 1)
-        except InvalidPage:
-            raise Http404(_("Halaman tidak ditemukan.")) from None
-        page.object_list = _with_card_images(selectors.cards_in_order(page.object_list))
+        page = _page_of_ids(selectors.search_results(query), request)
         context.update(
             page_obj=page,
             items=page.object_list,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from humas_portal.core.models import UnitTimeZone
 from humas_portal.core.workflow import ReviewStatus
@@ -300,7 +301,7 @@ def _list_urls(org, topics):
 #   latest:   1 capped count, 1 page of cards (unit, category, photo joined)
 #   unit:     1 the unit with its subtree (the units under it), count, cards
 #   category: 1 the category, count, cards
-#   tag:      1 the tag, count, cards
+#   tag:      1 the tag, 1 the ids of its items (count and pages), cards
 #   program:  count, cards
 LIST_QUERIES = {"latest": 2, "unit": 3, "category": 3, "tag": 3, "program": 2}
 
@@ -415,6 +416,91 @@ def test_a_count_at_the_cap_outlives_publications(client, corpus, settings, djan
     # Only the page of cards: the count at the cap is kept.
     with django_assert_num_queries(1):
         assert "Halaman 2 dari 2" in client.get(url, {"page": 2}).content.decode()
+
+
+def _tag_page(client, tag, **params):
+    return client.get(tag.get_absolute_url(), params)
+
+
+def test_a_tag_page_lists_its_published_items_newest_first_across_pages(client, org, topics, settings):
+    settings.NEWS_PAGE_SIZE = 2
+    tag = topics["tags"][2]
+    now = timezone.now()
+    items = [
+        NewsItemFactory(published=True, unit=org.kua_bangil, published_at=now - timedelta(days=n))
+        for n in range(5)
+    ]
+    for item in items:
+        item.tags.add(tag)
+    draft = NewsItemFactory(unit=org.kua_bangil)
+    draft.tags.add(tag)
+    NewsItemFactory(published=True, unit=org.kua_bangil)  # another tag's
+
+    pages = [_tag_page(client, tag, page=n) for n in (1, 2, 3)]
+
+    assert [[i.pk for i in page.context["items"]] for page in pages] == [
+        [items[0].pk, items[1].pk],
+        [items[2].pk, items[3].pk],
+        [items[4].pk],
+    ]
+    assert "Halaman 1 dari 3" in pages[0].content.decode()
+    assert _tag_page(client, tag, page=4).status_code == 404
+
+
+def test_a_tag_page_reads_its_kept_list_until_the_next_publication(
+    client, org, topics, django_assert_num_queries
+):
+    tag = topics["tags"][2]
+    first = NewsItemFactory(published=True, unit=org.kua_bangil)
+    first.tags.add(tag)
+    invalidate_public_cache()
+    assert [i.pk for i in _tag_page(client, tag).context["items"]] == [first.pk]
+
+    # Page 2 does not exist; finding that out takes the tag only.
+    with django_assert_num_queries(1):
+        assert _tag_page(client, tag, page=2).status_code == 404
+
+    second = NewsItemFactory(published=True, unit=org.kua_bangil)
+    second.tags.add(tag)
+    invalidate_public_cache()  # what publishing does on commit
+    assert [i.pk for i in _tag_page(client, tag).context["items"]] == [second.pk, first.pk]
+
+
+def test_a_tag_with_more_items_than_the_list_shows_is_walked_newest_first(client, org, topics, settings):
+    """Past the cap the list is read by walking the newest items, and stays
+    capped."""
+    settings.NEWS_PAGE_SIZE = 2
+    settings.NEWS_MAX_PAGES = 2
+    tag = topics["tags"][2]
+    now = timezone.now()
+    items = [
+        NewsItemFactory(published=True, unit=org.kua_bangil, published_at=now - timedelta(hours=n))
+        for n in range(6)
+    ]
+    for item in items:
+        item.tags.add(tag)
+
+    first, second = _tag_page(client, tag), _tag_page(client, tag, page=2)
+
+    assert [i.pk for i in first.context["items"]] == [items[0].pk, items[1].pk]
+    assert [i.pk for i in second.context["items"]] == [items[2].pk, items[3].pk]
+    assert "Halaman 2 dari 2" in second.content.decode()
+    assert _tag_page(client, tag, page=3).status_code == 404
+
+
+def test_a_big_tag_is_not_counted_again_after_its_items_were_listed(
+    client, org, topics, settings, django_assert_num_queries
+):
+    settings.NEWS_PAGE_SIZE = 2
+    settings.NEWS_MAX_PAGES = 2
+    tag = topics["tags"][2]
+    for _ in range(6):
+        NewsItemFactory(published=True, unit=org.kua_bangil).tags.add(tag)
+    invalidate_public_cache()
+    # 1 the tag; 1 its ids, found to be more than the cap; 1 the page's
+    # cards (walking the newest items): no count.
+    with django_assert_num_queries(3):
+        assert "Halaman 1 dari 2" in _tag_page(client, tag).content.decode()
 
 
 def test_office_page_keeps_the_news_of_a_closed_satker(client, org):
