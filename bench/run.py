@@ -531,6 +531,10 @@ def run_load(opts: Options, stack: Stack, pages) -> dict[str, list[dict]]:
                 continue
             if opts.cold_restart:
                 stack.start_web(**_web_kwargs(stack))
+            if opts.prewarm:
+                # The kernel may have paged out what the warm runs did not
+                # touch (see prewarm_database).
+                prewarm_database(opts)
             cache_flush(opts)
             status, first = procs.http_get(stack.base_url + page.path)
             cache_flush(opts)
@@ -1071,9 +1075,12 @@ def prewarm_database(opts: Options) -> dict | None:
 
     A database server in service holds its hot files in memory; one that
     has just been loaded may not (here the kernel kept about half of the
-    freshly written files), and the cold runs would then measure the disk
-    rather than the portal's caches. Returns what was read, or ``None`` when
-    the extension is not available (``--no-prewarm`` skips it).
+    freshly written files), and this machine's kernel also pages out memory
+    nobody touched for a minute or two (a DAMON ``pageout`` scheme), so the
+    cold runs would measure the disk rather than the portal's caches. It
+    runs before the warm runs and again before each cold run. Returns what
+    was read, or ``None`` when the extension is not available
+    (``--no-prewarm`` skips it).
     """
     import psycopg2
 
