@@ -422,16 +422,20 @@ def _tag_page(client, tag, **params):
     return client.get(tag.get_absolute_url(), params)
 
 
+def _tagged_newest_first(tag, unit, count, *, step):
+    """``count`` published items with ``tag``, each ``step`` older than the
+    one before."""
+    now = timezone.now()
+    items = [NewsItemFactory(published=True, unit=unit, published_at=now - step * n) for n in range(count)]
+    for item in items:
+        item.tags.add(tag)
+    return items
+
+
 def test_a_tag_page_lists_its_published_items_newest_first_across_pages(client, org, topics, settings):
     settings.NEWS_PAGE_SIZE = 2
     tag = topics["tags"][2]
-    now = timezone.now()
-    items = [
-        NewsItemFactory(published=True, unit=org.kua_bangil, published_at=now - timedelta(days=n))
-        for n in range(5)
-    ]
-    for item in items:
-        item.tags.add(tag)
+    items = _tagged_newest_first(tag, org.kua_bangil, 5, step=timedelta(days=1))
     draft = NewsItemFactory(unit=org.kua_bangil)
     draft.tags.add(tag)
     NewsItemFactory(published=True, unit=org.kua_bangil)  # another tag's
@@ -472,13 +476,7 @@ def test_a_tag_with_more_items_than_the_list_shows_is_walked_newest_first(client
     settings.NEWS_PAGE_SIZE = 2
     settings.NEWS_MAX_PAGES = 2
     tag = topics["tags"][2]
-    now = timezone.now()
-    items = [
-        NewsItemFactory(published=True, unit=org.kua_bangil, published_at=now - timedelta(hours=n))
-        for n in range(6)
-    ]
-    for item in items:
-        item.tags.add(tag)
+    items = _tagged_newest_first(tag, org.kua_bangil, 6, step=timedelta(hours=1))
 
     first, second = _tag_page(client, tag), _tag_page(client, tag, page=2)
 
