@@ -168,10 +168,7 @@ def _canonical(request, page) -> str:
     return url if page.number == 1 else f"{url}?page={page.number}"
 
 
-def _render_list(
-    request, queryset, *, count_key: str, heading: str, description: str = "", extra: dict | None = None
-):
-    page = _page_or_404(queryset, request, count_key=count_key)
+def _render_list(request, page, *, heading: str, description: str = "", extra: dict | None = None):
     context = {
         "heading": heading,
         "description": description,
@@ -226,8 +223,7 @@ def _home_news_html() -> str:
 def latest(request):
     return _render_list(
         request,
-        selectors.news_cards(),
-        count_key="latest",
+        _page_or_404(selectors.news_cards(), request, count_key="latest"),
         heading=_("Berita terbaru"),
         extra={
             "feed_rss": reverse("news:feed_rss"),
@@ -291,8 +287,7 @@ def unit(request, slug):
     )
     return _render_list(
         request,
-        selectors.unit_news(u.pk for u in subtree),
-        count_key=f"unit:{unit.pk}",
+        _page_or_404(selectors.unit_news(u.pk for u in subtree), request, count_key=f"unit:{unit.pk}"),
         heading=unit.name,
         description=description,
         extra={
@@ -311,8 +306,7 @@ def category(request, slug):
     category = get_object_or_404(Category, slug=slug)
     return _render_list(
         request,
-        selectors.category_news(category),
-        count_key=f"category:{category.pk}",
+        _page_or_404(selectors.category_news(category), request, count_key=f"category:{category.pk}"),
         heading=_("Kategori: %(name)s") % {"name": category.name},
         description=category.description,
         extra={
@@ -329,17 +323,10 @@ def tag(request, slug):
     heading = _("Tag: %(name)s") % {"name": tag.name}
     ids = selectors.tag_item_ids(tag)
     if ids is None:  # more items than the list shows
-        return _render_list(
-            request, selectors.tag_news(tag), count_key=selectors.tag_count_key(tag), heading=heading
-        )
-    page = _page_of_ids(ids, request)
-    context = {
-        "heading": heading,
-        "page_obj": page,
-        "items": page.object_list,
-        "canonical_url": _canonical(request, page),
-    }
-    return render(request, "news/public/list.html", context)
+        page = _page_or_404(selectors.tag_news(tag), request, count_key=selectors.tag_count_key(tag))
+    else:
+        page = _page_of_ids(ids, request)
+    return _render_list(request, page, heading=heading)
 
 
 @require_safe
@@ -350,8 +337,7 @@ def program(request, program):
     label = PriorityProgram(program).label
     return _render_list(
         request,
-        selectors.program_news(program),
-        count_key=f"program:{program}",
+        _page_or_404(selectors.program_news(program), request, count_key=f"program:{program}"),
         heading=_("Program prioritas: %(name)s") % {"name": label},
         extra={"programs": PriorityProgram.choices, "current_program": program},
     )
