@@ -13,7 +13,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -143,14 +143,21 @@ def cached_for_generation(key: str) -> tuple[int, Any]:
     ``None``), in one round trip to the cache. Keep a value computed now with
     ``keep_for_generation`` and the generation returned here, read before the
     database: a change committed meanwhile then discards it."""
+    generation, found, value = _kept(key)
+    return generation, value if found else None
+
+
+def _kept(key: str, *, lasting: Callable[[Any], bool] = lambda value: False) -> tuple[int, bool, Any]:
+    """The current generation, whether a value usable now is kept under
+    ``key``, and that value: one kept for the current generation, or one
+    for which ``lasting`` says a change cannot make it wrong (a count at the
+    cap). One round trip to the cache."""
     found = cache.get_many([_GENERATION_KEY, key])
-    generation = found.get(_GENERATION_KEY)
-    if generation is None:
-        return _start_generation(), None
+    generation = found.get(_GENERATION_KEY) or _start_generation()
     kept = found.get(key)
-    if kept is not None and kept[0] == generation:
-        return generation, kept[1]
-    return generation, None
+    if kept is not None and (kept[0] == generation or lasting(kept[1])):
+        return generation, True, kept[1]
+    return generation, False, None
 
 
 def keep_for_generation(key: str, generation: int, value: Any, timeout: int) -> None:
@@ -307,11 +314,9 @@ class CappedPaginator(Paginator):
         if not self.count_key:
             return self._count(cap)
         key = _count_cache_key(cap, self.count_key)
-        found = cache.get_many([_GENERATION_KEY, key])
-        generation = found.get(_GENERATION_KEY) or _start_generation()
-        kept = found.get(key)
-        if kept is not None and (kept[1] >= cap or kept[0] == generation):
-            return kept[1]
+        generation, found, count = _kept(key, lasting=lambda count: count >= cap)
+        if found:
+            return count
         count = self._count(cap)
         _keep_count(key, generation, count, cap)
         return count
@@ -486,11 +491,9 @@ def tag_item_ids(tag: Tag) -> list[int] | None:
     """
     cap = settings.NEWS_MAX_PAGES * settings.NEWS_PAGE_SIZE
     key = f"news:tag-ids:{cap}:{tag.pk}"
-    found = cache.get_many([_GENERATION_KEY, key])
-    generation = found.get(_GENERATION_KEY) or _start_generation()
-    kept = found.get(key)
-    if kept is not None and (kept[1] is None or kept[0] == generation):
-        return kept[1]
+    generation, found, ids = _kept(key, lasting=lambda ids: ids is None)
+    if found:
+        return ids
     rows = list(
         NewsItem.tags.through.objects.filter(
             tag_id=tag.pk, newsitem__status=ReviewStatus.PUBLISHED
