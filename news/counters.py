@@ -117,11 +117,13 @@ class _LocalReads:
         """Add the reads held here to the pending counts in Redis; returns
         how many were sent. If Redis does not answer they are kept and sent
         with the next ones."""
-        with self.lock:
-            counts, self.counts = self.counts, Counter()
-            self.timer = None
         client = _redis()
-        if not counts or client is None:
+        with self.lock:
+            self.timer = None
+            if client is None:  # nothing was held for Redis: reads go to the cache
+                return 0
+            counts, self.counts = self.counts, Counter()
+        if not counts:
             return 0
         try:
             pipe = client.pipeline(transaction=False)
