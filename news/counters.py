@@ -126,9 +126,10 @@ class _LocalReads:
         if not counts:
             return 0
         try:
+            key = _pending_key()
             pipe = client.pipeline(transaction=False)
             for item_id, n in counts.items():
-                pipe.hincrby(_pending_key(), str(item_id), n)
+                pipe.hincrby(key, str(item_id), n)
             pipe.execute()
         except Exception:  # noqa: BLE001 - a timer thread has nobody to raise to
             logger.warning("Reads of %d news items not sent; retrying", len(counts), exc_info=True)
