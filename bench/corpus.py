@@ -20,6 +20,7 @@ import io
 import multiprocessing
 import os
 import random
+import signal
 import subprocess
 import sys
 import threading
@@ -300,6 +301,11 @@ _ctx: dict = {}
 
 
 def _init_worker(context: dict) -> None:
+    # The pool ends its workers with SIGTERM. A worker forked from the run
+    # inherits the run's handler, which raises KeyboardInterrupt for a
+    # clean-up the worker has no part in; the worker could then hang on a
+    # lock held at that moment and the run wait for it forever.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _ctx.clear()
     _ctx.update(context)
     function = _dedupe(words.FUNCTION_WORDS)
