@@ -4,12 +4,14 @@ admin cannot change an item's status or text and cannot bypass the workflow,
 the sanitiser or the revisions."""
 
 from django.contrib import admin
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
-from .models import Category, NewsItem, NewsRevision, NewsSubscription, Tag
+from .models import Category, NewsItem, NewsRevision, NewsSubscription, NewsTag, Tag
+from .selectors import invalidate_public_cache
 
 
 class NewsRevisionInline(admin.TabularInline):
@@ -25,6 +27,31 @@ class NewsRevisionInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class NewsTagInline(admin.TabularInline):
+    """An item's tags. The tag table carries the publication time (see
+    ``NewsTag``), so the admin edits its rows rather than a plain
+    many-to-many field; whoever may change the item may change its tags."""
+
+    model = NewsTag
+    fields = ["tag"]
+    autocomplete_fields = ["tag"]
+    extra = 0
+    verbose_name = _("tag")
+    verbose_name_plural = _("tag")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("news.view_newsitem") or self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("news.change_newsitem")
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
 
 
 @admin.register(NewsItem)
@@ -45,7 +72,6 @@ class NewsItemAdmin(admin.ModelAdmin):
         "author",
         "lead",
         "category",
-        "tags",
         "priority_program",
         "dateline",
         "reporter",
@@ -59,9 +85,8 @@ class NewsItemAdmin(admin.ModelAdmin):
         "review_note",
         "view_count",
     ]
-    readonly_fields = [field for field in fields if field not in {"category", "tags", "priority_program"}]
-    filter_horizontal = ["tags"]
-    inlines = [NewsRevisionInline]
+    readonly_fields = [field for field in fields if field not in {"category", "priority_program"}]
+    inlines = [NewsTagInline, NewsRevisionInline]
 
     @admin.display(description=_("meja redaksi"))
     def desk_link(self, obj):
@@ -76,6 +101,13 @@ class NewsItemAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(policy.visible_items(request.user))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The tag rows of the inline are saved one by one, not through
+        # ``item.tags`` whose change signal refreshes the public pages.
+        if form.instance.is_published:
+            transaction.on_commit(invalidate_public_cache)
 
     def has_add_permission(self, request):
         return False

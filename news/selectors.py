@@ -25,11 +25,9 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     CharField,
-    Exists,
     F,
     FloatField,
     Func,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -40,9 +38,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from humas_portal.core.models import WorkUnit
-from humas_portal.core.workflow import ReviewStatus
 
-from .models import Category, NewsImage, NewsItem, PriorityProgram, Tag
+from .models import Category, NewsImage, NewsItem, NewsTag, PriorityProgram, Tag
 
 # What a news card shows. Width and height of the photo are loaded too: the
 # ImageField fills them in on load and would otherwise fetch them one query
@@ -303,9 +300,13 @@ class CappedPaginator(Paginator):
         *,
         max_pages: int,
         count_key: str = "",
+        keys: QuerySet | None = None,
     ):
         self.max_pages = max_pages
         self.count_key = count_key
+        # The ids of the list's items in the list's order (one-column
+        # queryset), when another table lists them faster (a tag's rows).
+        self.keys = keys if keys is not None else object_list.values("pk")
         super().__init__(object_list, per_page)
 
     @cached_property
@@ -324,7 +325,7 @@ class CappedPaginator(Paginator):
     def _count(self, cap: int) -> int:
         # COUNT over a LIMITed subquery of primary keys, unordered: the order
         # does not change the count and sorting would read every match.
-        return self.object_list.order_by().values("pk")[:cap].count()
+        return self.keys.order_by()[:cap].count()
 
     @property
     def is_capped(self) -> bool:
@@ -334,7 +335,7 @@ class CappedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        window = self.object_list.values("pk")[bottom:top]
+        window = self.keys[bottom:top]
         return self._get_page(self.object_list.filter(pk__in=window), number, self)
 
 
@@ -343,9 +344,11 @@ def news_page(
     number,
     *,
     count_key: str,
+    keys: QuerySet | None = None,
 ) -> Page:
     """One page of a public list: the capped count (cached under
-    ``count_key``, which must name the list exactly) and the page's rows.
+    ``count_key``, which must name the list exactly) and the page's rows;
+    ``keys`` as for ``CappedPaginator``.
 
     Raises ``InvalidPage`` for a page that does not exist, which the views
     turn into a 404 so that crawlers do not index empty pages.
@@ -355,6 +358,7 @@ def news_page(
         settings.NEWS_PAGE_SIZE,
         max_pages=settings.NEWS_MAX_PAGES,
         count_key=count_key,
+        keys=keys,
     )
     return paginator.page(number or 1)
 
@@ -462,52 +466,16 @@ def category_news(category: Category) -> QuerySet[NewsItem]:
     return news_cards().filter(category=category)
 
 
-def tag_news(tag: Tag) -> QuerySet[NewsItem]:
-    """A tag's news, for a tag with more items than a list shows
-    (``tag_item_ids`` lists the others)."""
-    # EXISTS rather than a join: no duplicates to remove, and PostgreSQL can
-    # walk the published index newest first and probe the tag table.
-    tagged = NewsItem.tags.through.objects.filter(newsitem_id=OuterRef("pk"), tag_id=tag.pk)
-    return news_cards().filter(Exists(tagged))
-
-
-def tag_count_key(tag: Tag) -> str:
-    """The ``count_key`` of a tag's list (see ``news_page``)."""
-    return f"tag:{tag.pk}"
-
-
-def tag_item_ids(tag: Tag) -> list[int] | None:
-    """Ids of the tag's published items, newest first, when it has no more
-    than a list's cap (``NEWS_MAX_PAGES`` pages); ``None`` for a bigger tag.
-    Kept in the cache for the current generation (a bigger tag's answer
-    for an hour: it does not shrink below the cap with a publication).
-
-    Walking the newest items and probing the tag of each (``tag_news``)
-    reads a hundred entries per item shown for a tag on one item in a
-    hundred, and ten times as many for a rarer one. Starting from the tag's
-    own rows instead costs one probe of ``news_published_id_at_idx`` per
-    item of the tag, which the count of the list did anyway; so the count
-    and every page come from this one list.
-    """
-    cap = settings.NEWS_MAX_PAGES * settings.NEWS_PAGE_SIZE
-    key = f"news:tag-ids:{cap}:{tag.pk}"
-    generation, found, ids = _kept(key, lasting=lambda ids: ids is None)
-    if found:
-        return ids
-    rows = list(
-        NewsItem.tags.through.objects.filter(
-            tag_id=tag.pk, newsitem__status=ReviewStatus.PUBLISHED
-        ).values_list("newsitem__published_at", "newsitem_id")[: cap + 1]
+def tag_item_keys(tag: Tag) -> QuerySet:
+    """The ids of a tag's published items, newest first, from the tag's own
+    rows: ``news_tag_published_idx`` gives a page, and the list's count,
+    without reading the news table (see ``NewsTag``). Pass it as the
+    ``keys`` of ``news_page`` with ``news_cards()``."""
+    return (
+        NewsTag.objects.filter(tag_id=tag.pk, published_at__isnull=False)
+        .order_by("-published_at", "-newsitem_id")
+        .values("newsitem_id")
     )
-    if len(rows) > cap:
-        cache.set(key, (generation, None), CAPPED_COUNT_CACHE_SECONDS)
-        # The list's count is the cap: its paginator need not count again.
-        _keep_count(_count_cache_key(cap, tag_count_key(tag)), generation, cap, cap)
-        return None
-    rows.sort(reverse=True)
-    ids = [pk for _published_at, pk in rows]
-    cache.set(key, (generation, ids), COUNT_CACHE_SECONDS)
-    return ids
 
 
 def program_news(program: str) -> QuerySet[NewsItem]:
@@ -541,39 +509,40 @@ def news_detail(*, slug: str) -> NewsItem | None:
 def related_news(item: NewsItem, *, limit: int = 4) -> list[NewsItem]:
     """The "Baca juga" list: items sharing a tag with ``item`` first, then
     items of its category or priority program, newest first within each; two
-    queries: a ``UNION ALL`` of the two candidate lists (ids only, each
-    stopping after a few rows), then the cards of the chosen ones. A union of
-    whole card queries takes PostgreSQL longer to plan than to run.
+    queries: a ``UNION ALL`` of the candidate lists (ids only, each a short
+    walk of an index: one per tag through ``news_tag_published_idx``, one
+    for the topic), then the cards of the chosen ones. A union of whole card
+    queries takes PostgreSQL longer to plan than to run.
 
     ``item.tags`` must be prefetched (``news_detail`` does it).
     """
-    published = NewsItem.objects.published().exclude(pk=item.pk).order_by(*LATEST_ORDER)
-    parts = []
-    tag_ids = [tag.pk for tag in item.tags.all()]
-    if tag_ids:
-        # EXISTS, not a join: PostgreSQL walks the published index newest
-        # first and probes the tag table, with no duplicates to remove.
-        shares_tag = NewsItem.tags.through.objects.filter(newsitem_id=OuterRef("pk"), tag_id__in=tag_ids)
-        parts.append(published.filter(Exists(shares_tag)))
+    parts = [
+        NewsTag.objects.filter(tag_id=tag.pk, published_at__isnull=False)
+        .exclude(newsitem_id=item.pk)
+        .order_by("-published_at", "-newsitem_id")
+        .annotate(relation=Value(0))
+        .values_list("relation", "published_at", "newsitem_id")[:limit]
+        for tag in item.tags.all()
+    ]
     same_topic = Q()
     if item.category_id:
         same_topic |= Q(category_id=item.category_id)
     if item.priority_program:
         same_topic |= Q(priority_program=item.priority_program)
     if same_topic:
-        parts.append(published.filter(same_topic))
-    if not parts:
-        return []
-    # Each part may hold the other's items, hence twice the rows from the
-    # second.
-    found = union_of_slices(
-        [
-            part.annotate(relation=Value(n)).values_list("relation", "published_at", "id")[: limit * (1 + n)]
-            for n, part in enumerate(parts)
-        ]
-    )
+        # Twice the rows: they may hold the tagged items.
+        parts.append(
+            NewsItem.objects.published()
+            .exclude(pk=item.pk)
+            .filter(same_topic)
+            .order_by(*LATEST_ORDER)
+            .annotate(relation=Value(1))
+            .values_list("relation", "published_at", "id")[: limit * 2]
+        )
     chosen: list[int] = []
-    for _relation, _published_at, pk in sorted(found, key=lambda row: (row[0], -row[1].timestamp(), -row[2])):
+    for _relation, _published_at, pk in sorted(
+        union_of_slices(parts), key=lambda row: (row[0], -row[1].timestamp(), -row[2])
+    ):
         if pk not in chosen:
             chosen.append(pk)
     return cards_in_order(chosen[:limit])

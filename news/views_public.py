@@ -143,9 +143,9 @@ def _with_card_images(items):
     return items
 
 
-def _page_or_404(queryset, request, *, count_key: str):
+def _page_or_404(queryset, request, *, count_key: str, keys=None):
     try:
-        page = selectors.news_page(queryset, request.GET.get("page"), count_key=count_key)
+        page = selectors.news_page(queryset, request.GET.get("page"), count_key=count_key, keys=keys)
     except InvalidPage:
         raise Http404(_("Halaman tidak ditemukan.")) from None
     page.object_list = _with_card_images(page.object_list)
@@ -321,11 +321,9 @@ def category(request, slug):
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     heading = _("Tag: %(name)s") % {"name": tag.name}
-    ids = selectors.tag_item_ids(tag)
-    if ids is None:  # more items than the list shows
-        page = _page_or_404(selectors.tag_news(tag), request, count_key=selectors.tag_count_key(tag))
-    else:
-        page = _page_of_ids(ids, request)
+    page = _page_or_404(
+        selectors.news_cards(), request, count_key=f"tag:{tag.pk}", keys=selectors.tag_item_keys(tag)
+    )
     return _render_list(request, page, heading=heading)
 
 

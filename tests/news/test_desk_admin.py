@@ -8,7 +8,7 @@ from humas_portal.core.workflow import ReviewStatus
 from news.models import Category
 
 from ..factories import UserFactory, grant
-from .factories import CategoryFactory, NewsItemFactory
+from .factories import CategoryFactory, NewsItemFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def test_status_and_text_cannot_be_changed_in_the_admin(client, org, superuser):
             "title": "Diubah lewat admin",
             "category": category.pk,
             "priority_program": "produk-halal",
+            **_no_tag_rows(),
             "revisions-TOTAL_FORMS": "0",
             "revisions-INITIAL_FORMS": "0",
         },
@@ -42,6 +43,35 @@ def test_status_and_text_cannot_be_changed_in_the_admin(client, org, superuser):
     assert item.status == ReviewStatus.SUBMITTED
     assert item.title != "Diubah lewat admin"
     assert (item.category, item.priority_program) == (category, "produk-halal")
+
+
+def _no_tag_rows(**rows):
+    """The admin's tag inline, with ``rows`` (field: value) as new rows."""
+    return {"newstag_set-TOTAL_FORMS": "0", "newstag_set-INITIAL_FORMS": "0", **rows}
+
+
+def test_a_tag_added_in_the_admin_shows_the_published_item_on_the_tag_page(
+    client, org, superuser, django_capture_on_commit_callbacks
+):
+    item = NewsItemFactory(unit=org.kua_bangil, published=True, title="Manasik Haji Kecamatan Bangil")
+    tag = TagFactory(name="manasik")
+    tag_page = reverse("news:tag", kwargs={"slug": tag.slug})
+    assert item.title not in client.get(tag_page).content.decode()  # kept by the public cache
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:news_newsitem_change", args=[item.pk]),
+            {
+                "priority_program": item.priority_program,
+                **_no_tag_rows(**{"newstag_set-TOTAL_FORMS": "1", "newstag_set-0-tag": tag.pk}),
+                "revisions-TOTAL_FORMS": "0",
+                "revisions-INITIAL_FORMS": "0",
+            },
+        )
+    assert response.status_code == 302
+    assert list(item.tags.all()) == [tag]
+    client.logout()
+    assert item.title in client.get(tag_page).content.decode()
 
 
 def test_news_cannot_be_added_in_the_admin(client, superuser):

@@ -1,0 +1,151 @@
+"""A tag's rows carry the publication time of their item (``NewsTag``), kept
+by the database whichever way an item is published, taken down or re-dated;
+tag pages are read from them."""
+
+import sqlite3
+from datetime import timedelta
+from importlib import import_module
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from humas_portal.core.workflow import ReviewStatus
+from news import services
+from news.models import NewsItem, NewsTag
+from news.selectors import invalidate_public_cache
+
+from .factories import NewsItemFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+migration = import_module("news.migrations.0009_tag_rows_carry_publication_time")
+
+
+def _row_time(item, tag):
+    return NewsTag.objects.get(newsitem=item, tag=tag).published_at
+
+
+def _listed(client, tag, **params):
+    response = client.get(reverse("news:tag", kwargs={"slug": tag.slug}), params)
+    return [item.pk for item in response.context["items"]]
+
+
+@pytest.fixture
+def tag():
+    return TagFactory(name="manasik")
+
+
+def test_a_tag_row_takes_the_time_of_a_published_item_and_none_of_a_draft(org, tag):
+    published = NewsItemFactory(published=True, unit=org.kua_bangil)
+    draft = NewsItemFactory(unit=org.kua_bangil)
+    published.tags.add(tag)
+    draft.tags.add(tag)
+
+    assert _row_time(published, tag) == published.published_at
+    assert _row_time(draft, tag) is None
+
+
+def test_the_scheduled_sweep_puts_an_item_on_its_tag_page(client, org, people, tag):
+    """The sweep publishes with one UPDATE of many rows, never saving an
+    item: the rows follow all the same."""
+    approved = [
+        NewsItemFactory(
+            unit=org.kua_bangil,
+            author=people.kontributor,
+            status=ReviewStatus.APPROVED,
+            decided_at=timezone.now(),
+            publish_at=timezone.now() - timedelta(minutes=1),
+        )
+        for _ in range(2)
+    ]
+    for item in approved:
+        item.tags.add(tag)
+    assert _listed(client, tag) == []
+
+    published = services.news_publish_due()
+    invalidate_public_cache()  # on commit, in a real transaction
+
+    assert sorted(published) == sorted(item.pk for item in approved)
+    for item in approved:
+        item.refresh_from_db()
+        assert _row_time(item, tag) == item.published_at
+    assert sorted(_listed(client, tag)) == sorted(item.pk for item in approved)
+
+
+def test_an_unpublished_item_leaves_its_tag_page(
+    client, org, people, tag, django_capture_on_commit_callbacks
+):
+    kept, taken_down = (NewsItemFactory(published=True, unit=org.kua_bangil) for _ in range(2))
+    kept.tags.add(tag)
+    taken_down.tags.add(tag)
+    assert sorted(_listed(client, tag)) == sorted([kept.pk, taken_down.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.news_unpublish(item=taken_down, actor=people.admin_humas, reason="Foto peserta keliru.")
+
+    assert _row_time(taken_down, tag) is None
+    assert _listed(client, tag) == [kept.pk]
+
+
+def test_a_corrected_publication_time_moves_the_item_in_the_tag_list(client, org, tag):
+    now = timezone.now()
+    older = NewsItemFactory(published=True, unit=org.kua_bangil, published_at=now - timedelta(days=2))
+    newer = NewsItemFactory(published=True, unit=org.kua_bangil, published_at=now - timedelta(days=1))
+    for item in (older, newer):
+        item.tags.add(tag)
+    assert _listed(client, tag) == [newer.pk, older.pk]
+
+    NewsItem.objects.filter(pk=older.pk).update(published_at=now)
+    invalidate_public_cache()
+
+    assert _row_time(older, tag) == now
+    assert _listed(client, tag) == [older.pk, newer.pk]
+
+
+def test_a_tag_page_takes_three_queries_and_two_once_counted(
+    client, org, tag, settings, django_assert_num_queries
+):
+    """However many items a tag has: the tag, the count of its rows (kept
+    until the next change), the page's cards."""
+    settings.NEWS_PAGE_SIZE = 2
+    for _ in range(5):
+        NewsItemFactory(published=True, unit=org.kua_bangil).tags.add(tag)
+    url = reverse("news:tag", kwargs={"slug": tag.slug})
+    with django_assert_num_queries(3):
+        assert "Halaman 1 dari 3" in client.get(url).content.decode()
+    with django_assert_num_queries(2):
+        assert "Halaman 3 dari 3" in client.get(url, {"page": 3}).content.decode()
+
+
+def _sqlite_news_tables():
+    db = sqlite3.connect(":memory:")
+    db.executescript(
+        """
+        CREATE TABLE news_newsitem (id INTEGER PRIMARY KEY, status TEXT, published_at TEXT);
+        CREATE TABLE news_newsitem_tags (
+            id INTEGER PRIMARY KEY, newsitem_id INTEGER, tag_id INTEGER, published_at TEXT
+        );
+        """
+    )
+    for statement in migration.SQLITE_FORWARD:
+        db.execute(statement)
+    return db
+
+
+def test_the_embedded_database_keeps_the_rows_by_the_same_rule():
+    """The portal's embedded default (SQLite) has its own triggers."""
+    db = _sqlite_news_tables()
+    db.execute("INSERT INTO news_newsitem VALUES (1, 'published', '2026-01-02 03:04:05')")
+    db.execute("INSERT INTO news_newsitem VALUES (2, 'draft', NULL)")
+    db.execute("INSERT INTO news_newsitem_tags (newsitem_id, tag_id) VALUES (1, 7), (2, 7)")
+
+    def times():
+        return db.execute("SELECT newsitem_id, published_at FROM news_newsitem_tags ORDER BY 1").fetchall()
+
+    assert times() == [(1, "2026-01-02 03:04:05"), (2, None)]
+    db.execute(
+        "UPDATE news_newsitem SET status = 'published', published_at = '2026-02-01 00:00:00' WHERE id = 2"
+    )
+    db.execute("UPDATE news_newsitem SET status = 'unpublished' WHERE id = 1")
+    assert times() == [(1, None), (2, "2026-02-01 00:00:00")]
