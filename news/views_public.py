@@ -134,21 +134,12 @@ def absolute_url(url: str) -> str:
     return settings.SITE_URL + url
 
 
-def _with_card_images(items):
-    """Give each item the address of its card photo (templates cannot call
-    ``url_for`` with an argument)."""
-    items = list(items)
-    for item in items:
-        item.card_url = item.featured_image.url_for("card") if item.featured_image_id else ""
-    return items
-
-
 def _page_or_404(queryset, request, *, count_key: str, keys=None):
     try:
         page = selectors.news_page(queryset, request.GET.get("page"), count_key=count_key, keys=keys)
     except InvalidPage:
         raise Http404(_("Halaman tidak ditemukan.")) from None
-    page.object_list = _with_card_images(page.object_list)
+    page.object_list = list(page.object_list)
     return page
 
 
@@ -159,7 +150,7 @@ def _page_of_ids(ids: list[int], request):
         page = Paginator(ids, settings.NEWS_PAGE_SIZE).page(request.GET.get("page") or 1)
     except InvalidPage:
         raise Http404(_("Halaman tidak ditemukan.")) from None
-    page.object_list = _with_card_images(selectors.cards_in_order(page.object_list))
+    page.object_list = selectors.cards_in_order(page.object_list)
     return page
 
 
@@ -202,9 +193,7 @@ def _home_news_html() -> str:
     generation, html = selectors.cached_for_generation(key)
     if html is None:
         news = selectors.home_news(latest=HOME_LATEST, per_program=HOME_PER_PROGRAM)
-        latest = _with_card_images(news.latest)
-        for section in news.sections:
-            _with_card_images(section.items)
+        latest = news.latest
         html = render_to_string(
             "news/public/_home_news.html",
             {
@@ -249,7 +238,7 @@ def detail(request, slug):
         ],
         "featured_url": image.url_for("full") if image else "",
         "og_image": absolute_url(image.url_for("full")) if image else "",
-        "related": _with_card_images(selectors.related_news(item, limit=RELATED_COUNT)),
+        "related": selectors.related_news(item, limit=RELATED_COUNT),
         "view_count": item.view_count + counters.pending_views(item.pk),
         "canonical_url": absolute_url(item.get_absolute_url()),
     }
