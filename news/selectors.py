@@ -25,9 +25,11 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     CharField,
+    Exists,
     F,
     FloatField,
     Func,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -490,23 +492,34 @@ def active_units() -> QuerySet[WorkUnit]:
 
 
 def news_detail(*, slug: str) -> NewsItem | None:
-    """A published item with everything its page shows, in three queries:
-    the item with unit, category and photo; its tags; its gallery."""
-    gallery = NewsImage.objects.filter(in_gallery=True).order_by("position", "id")
-    return (
+    """A published item with everything its page shows: the item with unit,
+    category and photo, then its tags (``item.tag_list``), then its gallery
+    (``item.gallery``) only if it has one, which the first query tells: two
+    queries for most items. Plain queries rather than ``prefetch_related``,
+    whose machinery cost more than the queries on a news page (docs/benchmarks.md,
+    finding 7)."""
+    in_gallery = NewsImage.objects.filter(item=OuterRef("pk"), in_gallery=True)
+    found = list(
         NewsItem.objects.published()
         .select_related("unit", "category", "featured_image")
-        .prefetch_related(
-            Prefetch("tags", queryset=Tag.objects.only("id", "name", "slug")),
-            Prefetch("images", queryset=gallery, to_attr="gallery"),
-        )
         .defer("search_vector")
+        .annotate(has_gallery=Exists(in_gallery))
         .filter(slug=slug)
-        .first()
+        .order_by()[:1]
     )
+    if not found:
+        return None
+    item = found[0]
+    item.tag_list = list(Tag.objects.filter(newstag__newsitem_id=item.pk).only("id", "name", "slug"))
+    item.gallery = (
+        list(NewsImage.objects.filter(item_id=item.pk, in_gallery=True).order_by("position", "id"))
+        if item.has_gallery
+        else []
+    )
+    return item
 
 
-def related_news(item: NewsItem, *, limit: int = 4) -> list[NewsItem]:
+def related_news(item: NewsItem, tags: Iterable[Tag], *, limit: int = 4) -> list[NewsItem]:
     """The "Baca juga" list: items sharing a tag with ``item`` first, then
     items of its category or priority program, newest first within each; two
     queries: a ``UNION ALL`` of the candidate lists (ids only, each a short
@@ -514,7 +527,7 @@ def related_news(item: NewsItem, *, limit: int = 4) -> list[NewsItem]:
     for the topic), then the cards of the chosen ones. A union of whole card
     queries takes PostgreSQL longer to plan than to run.
 
-    ``item.tags`` must be prefetched (``news_detail`` does it).
+    ``tags`` are the item's (``news_detail`` reads them).
     """
     parts = [
         NewsTag.objects.filter(tag_id=tag.pk, published_at__isnull=False)
@@ -522,7 +535,7 @@ def related_news(item: NewsItem, *, limit: int = 4) -> list[NewsItem]:
         .order_by("-published_at", "-newsitem_id")
         .annotate(relation=Value(0))
         .values_list("relation", "published_at", "newsitem_id")[:limit]
-        for tag in item.tags.all()
+        for tag in tags
     ]
     same_topic = Q()
     if item.category_id:

@@ -231,14 +231,14 @@ def detail(request, slug):
     image = item.featured_image
     context = {
         "item": item,
-        "tags": list(item.tags.all()),
+        "tags": item.tag_list,
         "gallery": [
             {"image": photo, "url": photo.url_for("full"), "thumb": photo.url_for("card")}
             for photo in item.gallery
         ],
         "featured_url": image.url_for("full") if image else "",
         "og_image": absolute_url(image.url_for("full")) if image else "",
-        "related": selectors.related_news(item, limit=RELATED_COUNT),
+        "related": selectors.related_news(item, item.tag_list, limit=RELATED_COUNT),
         "view_count": item.view_count + counters.pending_views(item.pk),
         "canonical_url": absolute_url(item.get_absolute_url()),
     }

@@ -216,14 +216,20 @@ def test_baca_juga_lists_related_news_but_not_the_item_itself(client, org, topic
 def test_detail_query_count_does_not_grow_with_news(client, corpus, topics, count, django_assert_num_queries):
     items = corpus(count)
     item = items[0]
-    NewsImageFactory(item=item, in_gallery=True)
-    # 1 the item with unit, category and photo; 1 its tags; 1 its gallery;
-    # 1 UNION ALL of the ids of items sharing a tag and of items of the same
-    # category or program; 1 the cards of the chosen ones.
-    with django_assert_num_queries(5):
+    # 1 the item with unit, category and photo, and whether it has a
+    # gallery; 1 its tags; 1 UNION ALL of the ids of items sharing a tag and
+    # of items of the same category or program; 1 the cards of the chosen
+    # ones.
+    with django_assert_num_queries(4):
         response = client.get(item.get_absolute_url())
     assert response.status_code == 200
     assert response.context["related"]
+    # And 1 the gallery, for an item that has one.
+    NewsImageFactory(item=item, in_gallery=True)
+    invalidate_public_cache()
+    with django_assert_num_queries(5):
+        response = client.get(item.get_absolute_url())
+    assert len(response.context["gallery"]) == 1
 
 
 # --- Lists ----------------------------------------------------------------------
