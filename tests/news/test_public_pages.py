@@ -212,6 +212,23 @@ def test_baca_juga_lists_related_news_but_not_the_item_itself(client, org, topic
     assert unrelated.title not in page and draft.title not in page
 
 
+def test_baca_juga_of_an_untagged_item_shows_the_newest_of_its_program(client, org):
+    now = timezone.now()
+    item = NewsItemFactory(published=True, unit=org.kua_bangil, priority_program=PriorityProgram.HAJI_UMRAH)
+    same_program = [
+        NewsItemFactory(
+            published=True,
+            published_at=now - timedelta(hours=n),
+            priority_program=PriorityProgram.HAJI_UMRAH,
+        )
+        for n in range(1, 7)
+    ]
+
+    response = client.get(item.get_absolute_url())
+
+    assert [i.pk for i in response.context["related"]] == [i.pk for i in same_program[:4]]
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_detail_query_count_does_not_grow_with_news(client, corpus, topics, count, django_assert_num_queries):
     items = corpus(count)
