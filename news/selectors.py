@@ -272,14 +272,6 @@ COUNT_CACHE_SECONDS = 300
 CAPPED_COUNT_CACHE_SECONDS = 3600
 
 
-def _count_cache_key(cap: int, count_key: str) -> str:
-    return f"news:public:count:{cap}:{count_key}"
-
-
-def _keep_count(key: str, generation: int, count: int, cap: int) -> None:
-    cache.set(key, (generation, count), CAPPED_COUNT_CACHE_SECONDS if count >= cap else COUNT_CACHE_SECONDS)
-
-
 class CappedPaginator(Paginator):
     """A paginator whose count stops at ``max_pages`` pages and is cached,
     and whose pages skip through primary keys only.
@@ -316,12 +308,14 @@ class CappedPaginator(Paginator):
         cap = self.max_pages * self.per_page
         if not self.count_key:
             return self._count(cap)
-        key = _count_cache_key(cap, self.count_key)
+        key = f"news:public:count:{cap}:{self.count_key}"
         generation, found, count = _kept(key, lasting=lambda count: count >= cap)
         if found:
             return count
         count = self._count(cap)
-        _keep_count(key, generation, count, cap)
+        cache.set(
+            key, (generation, count), CAPPED_COUNT_CACHE_SECONDS if count >= cap else COUNT_CACHE_SECONDS
+        )
         return count
 
     def _count(self, cap: int) -> int:

@@ -3,7 +3,8 @@
 A list page shows a dozen cards, the home page two dozen, a news page four.
 Rendered from a template, a card took about 0.3 ms on the benchmark machine,
 most of it spent resolving variables, filters and lazy translations; this
-makes the same markup (tests compare the two) in a fraction of that
+makes the markup that template made (checked against it, in both languages,
+when it replaced it; ``tests/news/test_cards.py`` pins it) in a fraction of that
 (docs/benchmarks.md, finding 7). Every value is escaped with the same
 function Django's autoescaping uses.
 """
