@@ -121,9 +121,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is the embedded default; the web server, the worker and beat share
-    # it, so writers wait for each other instead of failing at once.
+    # it, so writers wait for each other instead of failing at once. A
+    # transaction takes the write lock when it begins: one that read first and
+    # then asked for it would fail at once with "database is locked" (SQLite
+    # cannot make it wait without risking a deadlock), whatever the timeout.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["timeout"] = 20
+    _options["transaction_mode"] = "IMMEDIATE"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_DISABLE_PARALLEL_QUERY", True
 ):
