@@ -21,15 +21,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     CharField,
-    Exists,
     F,
     FloatField,
     Func,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -41,6 +40,7 @@ from django.utils.functional import cached_property
 
 from humas_portal.core.models import WorkUnit
 
+from . import rows
 from .models import Category, NewsImage, NewsItem, NewsTag, PriorityProgram, Tag
 
 # What a news card shows. Width and height of the photo are loaded too: the
@@ -300,7 +300,7 @@ class CappedPaginator(Paginator):
         self.count_key = count_key
         # The ids of the list's items in the list's order (one-column
         # queryset), when another table lists them faster (a tag's rows).
-        self.keys = keys if keys is not None else object_list.values("pk")
+        self.keys = keys if keys is not None else object_list.values_list("pk", flat=True)
         super().__init__(object_list, per_page)
 
     @cached_property
@@ -331,8 +331,11 @@ class CappedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        window = self.keys[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=window), number, self)
+        try:
+            ids_sql, params = self.keys[bottom:top].query.sql_with_params()
+        except EmptyResultSet:  # a filter that cannot match (no units, say)
+            return self._get_page([], number, self)
+        return self._get_page(rows.newest_cards(ids_sql, params), number, self)
 
 
 def news_page(
@@ -387,10 +390,10 @@ def home_news(*, latest: int, per_program: int) -> HomeNews:
         )[:per_program]
         for program in PriorityProgram
     ]
-    rows = union_of_slices([part.values_list("id", "section") for part in slices])
-    cards = {item.pk: item for item in news_cards().filter(pk__in={pk for pk, _section in rows})}
+    union = union_of_slices([part.values_list("id", "section") for part in slices])
+    cards = rows.cards(list(dict.fromkeys(pk for pk, _section in union)))
     by_section: dict[str, list[NewsItem]] = {}
-    for pk, section in rows:
+    for pk, section in union:
         if pk in cards:
             by_section.setdefault(section, []).append(cards[pk])
     for items in by_section.values():
@@ -470,7 +473,7 @@ def tag_item_keys(tag: Tag) -> QuerySet:
     return (
         NewsTag.objects.filter(tag_id=tag.pk, published_at__isnull=False)
         .order_by("-published_at", "-newsitem_id")
-        .values("newsitem_id")
+        .values_list("newsitem_id", flat=True)
     )
 
 
@@ -489,22 +492,11 @@ def news_detail(*, slug: str) -> NewsItem | None:
     """A published item with everything its page shows: the item with unit,
     category and photo, then its tags (``item.tag_list``), then its gallery
     (``item.gallery``) only if it has one, which the first query tells: two
-    queries for most items. Plain queries rather than ``prefetch_related``,
-    whose machinery cost more than the queries on a news page (docs/benchmarks.md,
-    finding 7)."""
-    in_gallery = NewsImage.objects.filter(item=OuterRef("pk"), in_gallery=True)
-    found = list(
-        NewsItem.objects.published()
-        .select_related("unit", "category", "featured_image")
-        .defer("search_vector")
-        .annotate(has_gallery=Exists(in_gallery))
-        .filter(slug=slug)
-        .order_by()[:1]
-    )
-    if not found:
+    queries for most items, both written in SQL (``news.rows``)."""
+    item = rows.published_item(slug)
+    if item is None:
         return None
-    item = found[0]
-    item.tag_list = list(Tag.objects.filter(newstag__newsitem_id=item.pk).only("id", "name", "slug"))
+    item.tag_list = rows.item_tags(item.pk)
     item.gallery = (
         list(NewsImage.objects.filter(item_id=item.pk, in_gallery=True).order_by("position", "id"))
         if item.has_gallery
@@ -516,42 +508,13 @@ def news_detail(*, slug: str) -> NewsItem | None:
 def related_news(item: NewsItem, tags: Iterable[Tag], *, limit: int = 4) -> list[NewsItem]:
     """The "Baca juga" list: items sharing a tag with ``item`` first, then
     items of its category or priority program, newest first within each; two
-    queries: a ``UNION ALL`` of the candidate lists (ids only, each a short
-    walk of an index: one per tag through ``news_tag_published_idx``, one
-    for the topic), then the cards of the chosen ones. A union of whole card
-    queries takes PostgreSQL longer to plan than to run.
+    queries: the candidates' ids (``rows.related_candidates``, a short index
+    walk per tag and one for the topic), then their cards. A union of whole
+    card queries takes PostgreSQL longer to plan than to run.
 
     ``tags`` are the item's (``news_detail`` reads them).
     """
-    parts = [
-        NewsTag.objects.filter(tag_id=tag.pk, published_at__isnull=False)
-        .exclude(newsitem_id=item.pk)
-        .order_by("-published_at", "-newsitem_id")
-        .annotate(relation=Value(0))
-        .values_list("relation", "published_at", "newsitem_id")[:limit]
-        for tag in tags
-    ]
-    same_topic = Q()
-    if item.category_id:
-        same_topic |= Q(category_id=item.category_id)
-    if item.priority_program:
-        same_topic |= Q(priority_program=item.priority_program)
-    if same_topic:
-        # Twice the rows: they may hold the tagged items.
-        parts.append(
-            NewsItem.objects.published()
-            .exclude(pk=item.pk)
-            .filter(same_topic)
-            .order_by(*LATEST_ORDER)
-            .annotate(relation=Value(1))
-            .values_list("relation", "published_at", "id")[: limit * 2]
-        )
-    chosen: list[int] = []
-    for _relation, _published_at, pk in sorted(
-        union_of_slices(parts), key=lambda row: (row[0], -row[1].timestamp(), -row[2])
-    ):
-        if pk not in chosen:
-            chosen.append(pk)
+    chosen = list(dict.fromkeys(rows.related_candidates(item, [tag.pk for tag in tags], limit=limit)))
     return cards_in_order(chosen[:limit])
 
 
@@ -648,11 +611,11 @@ def _ranked_matches(query: str) -> list[int]:
     recent = matches.filter(published_at__gte=since).values_list("pk", "published_at")[:limit]
     older = matches.filter(published_at__lt=since).values_list("pk", "published_at")[:limit]
     if connection.features.supports_slicing_ordering_in_compound:
-        rows = list(recent.union(older, all=True)[:limit])
+        newest = list(recent.union(older, all=True)[:limit])
     else:  # pragma: no cover - PostgreSQL always can
-        rows = list(recent) + list(older)
-    rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
-    ids = [pk for pk, _published_at in rows[:limit]]
+        newest = list(recent) + list(older)
+    newest.sort(key=lambda row: (row[1], row[0]), reverse=True)
+    ids = [pk for pk, _published_at in newest[:limit]]
     if not ids:
         return []
     # Ranking reads the vectors of these few hundred rows only.
@@ -668,9 +631,7 @@ def _ranked_matches(query: str) -> list[int]:
 
 def cards_in_order(ids: list[int]) -> list[NewsItem]:
     """The cards of these items, in the order of ``ids`` (one query)."""
-    if not ids:
-        return []
-    cards = {item.pk: item for item in news_cards().filter(pk__in=ids)}
+    cards = rows.cards(ids)
     return [cards[pk] for pk in ids if pk in cards]
 
 

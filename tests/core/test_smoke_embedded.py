@@ -2,6 +2,7 @@
 a file-system Celery queue in VAR_DIR, web server, worker and beat."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -132,6 +133,17 @@ def test_the_portal_starts_with_demo_data_and_stops_cleanly(portal):
     status, home = fetch(portal.url + "/")
     assert status == 200
     assert "/berita/" in home  # the demo news is on the home page
+    # A news page and a unit's list, read in SQL written for both databases
+    # (news.rows): times, flags and related objects as on PostgreSQL.
+    article = re.search(r'href="(/berita/[-a-z0-9]+/)"', home).group(1)
+    status, page = fetch(portal.url + article)
+    assert status == 200
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[789]:00">', page)
+    assert "Baca juga" in page
+    unit = re.search(r'href="(/unit/[-a-z0-9]+/)"', page).group(1)
+    status, listing = fetch(portal.url + unit)
+    assert status == 200
+    assert listing.count('class="card news-card"') >= 1
     status, login_page = fetch(portal.url + "/akun/masuk/")
     assert status == 200
     assert "Nama pengguna" in login_page

@@ -1,0 +1,309 @@
+"""The public site's most frequent reads, in SQL written once.
+
+An uncached news page runs four queries and each took Django about as long
+to build and compile as PostgreSQL took to plan and run it: the ORM turns a
+queryset with three joined tables into SQL anew on every request
+(docs/benchmarks.md, finding 8). The queries here are the same ones,
+written once per process from the models' metadata (table and column names
+are never typed here), run with a cursor and turned into model instances
+the way the ORM does it: ``Model.from_db`` with the backend's and the
+fields' converters, the joined rows set as the related objects. They run on
+PostgreSQL and on SQLite alike.
+
+Only reads whose shape never changes belong here: a published item by its
+slug, the cards of some items, an item's tags, the "Baca juga" candidates.
+Everything else stays with the ORM.
+"""
+
+# ruff: noqa: S608 - the SQL here is built from the models' table and column
+# names, quoted; every value goes in as a parameter.
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+from humas_portal.core.models import WorkUnit
+
+from .models import Category, NewsImage, NewsItem, NewsTag, ReviewStatus, Tag
+
+
+class _Columns:
+    """Some concrete fields of a model under a table alias: the SQL that
+    selects them and the instance built from their values."""
+
+    def __init__(self, model: type[Model], alias: str, names: Iterable[str] | None = None):
+        wanted = set(names) if names is not None else None
+        # from_db() takes the values in the order of the model's fields.
+        self.fields = [
+            field
+            for field in model._meta.concrete_fields
+            if wanted is None or field.name in wanted or field.attname in wanted
+        ]
+        if wanted is not None and len(self.fields) != len(wanted):
+            unknown = wanted - {f.name for f in self.fields} - {f.attname for f in self.fields}
+            raise ValueError(f"{model.__name__} has no concrete fields {sorted(unknown)}")
+        self.model = model
+        self.alias = alias
+        self.attnames = [field.attname for field in self.fields]
+        self.width = len(self.fields)
+        self._converters: dict[str, list] = {}
+
+    def sql(self) -> str:
+        quote = connection.ops.quote_name
+        return ", ".join(f"{self.alias}.{quote(field.column)}" for field in self.fields)
+
+    def converters(self) -> list[tuple[int, list]]:
+        """The converters the ORM would apply to each column on the current
+        backend (none for most columns on PostgreSQL; datetimes and booleans
+        on SQLite), by position; worked out once per backend."""
+        known = self._converters.get(connection.vendor)
+        if known is None:
+            known = []
+            for position, field in enumerate(self.fields):
+                column = field.get_col(self.alias)
+                functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+                if functions:
+                    known.append((position, [(function, column) for function in functions]))
+            self._converters[connection.vendor] = known
+        return known
+
+    def build(self, values: Sequence[Any]) -> Model | None:
+        if values[0] is None:  # the primary key: an outer join that found nothing
+            return None
+        converters = self.converters()
+        if converters:
+            values = list(values)
+            for position, functions in converters:
+                for function, column in functions:
+                    values[position] = function(values[position], column, connection)
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+class _Query:
+    """A SELECT of items with their unit, category and featured photo
+    joined (aliases ``i``, ``u``, ``c``, ``f``), and optionally more columns
+    computed from the item (``extras``: SQL expressions, given the function
+    that quotes a name); the WHERE clause is given per call."""
+
+    def __init__(
+        self,
+        item: _Columns,
+        unit: _Columns,
+        category: _Columns,
+        image: _Columns,
+        extras: Callable[[Callable[[str], str]], list[str]] | None = None,
+    ):
+        self.parts = (item, unit, category, image)
+        self.extras = extras
+        self._select: dict[str, tuple[str, int]] = {}
+
+    def _compiled(self) -> tuple[str, int]:
+        """The SELECT and the number of extra columns for the current
+        connection's backend, worked out once per backend."""
+        vendor = connection.vendor
+        if vendor not in self._select:
+            quote = connection.ops.quote_name
+            item, unit, category, image = self.parts
+            extras = self.extras(quote) if self.extras else []
+
+            def join(kind: str, part: _Columns, model: type[Model], field: str) -> str:
+                return (
+                    f" {kind} JOIN {quote(model._meta.db_table)} {part.alias}"
+                    f" ON {part.alias}.{quote(model._meta.pk.column)} = {item.alias}.{quote(_column(NewsItem, field))}"
+                )
+
+            sql = (
+                f"SELECT {', '.join([item.sql(), *extras, unit.sql(), category.sql(), image.sql()])}"
+                f" FROM {quote(NewsItem._meta.db_table)} {item.alias}"
+                + join("INNER", unit, WorkUnit, "unit")
+                + join("LEFT OUTER", category, Category, "category")
+                + join("LEFT OUTER", image, NewsImage, "featured_image")
+            )
+            self._select[vendor] = (sql, len(extras))
+        return self._select[vendor]
+
+    def run(self, where: str, params: Sequence[Any]) -> list[tuple[NewsItem, tuple]]:
+        """The items matching ``where`` (on the aliases above), each with its
+        related objects set and the values of the extra columns."""
+        select, extra_width = self._compiled()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{select} WHERE {where}", params)
+            rows = cursor.fetchall()
+        item, unit, category, image = self.parts
+        found = []
+        for row in rows:
+            news = item.build(row[: item.width])
+            start = item.width + extra_width
+            extras = tuple(row[item.width : start])
+            related = []
+            for part in (unit, category, image):
+                related.append(part.build(row[start : start + part.width]))
+                start += part.width
+            news.unit, news.category, news.featured_image = related
+            found.append((news, extras))
+        return found
+
+
+def _column(model: type[Model], name: str) -> str:
+    return model._meta.get_field(name).column
+
+
+# What a news card shows (see news.templatetags.news_cards). Width and height
+# of the photo are loaded too: the ImageField would otherwise open the file
+# to fill them in.
+_CARDS = _Query(
+    _Columns(
+        NewsItem,
+        "i",
+        (
+            "id",
+            "title",
+            "slug",
+            "lead",
+            "published_at",
+            "priority_program",
+            "status",
+            "unit",
+            "category",
+            "featured_image",
+        ),
+    ),
+    _Columns(WorkUnit, "u", ("id", "name", "short_name", "slug", "timezone")),
+    _Columns(Category, "c", ("id", "name", "slug")),
+    _Columns(NewsImage, "f", ("id", "original", "width", "height", "card", "thumbnail", "full", "alt_text")),
+)
+
+
+def _has_gallery(quote: Callable[[str], str]) -> list[str]:
+    return [
+        f"EXISTS (SELECT 1 FROM {quote(NewsImage._meta.db_table)} g"
+        f" WHERE g.{quote(_column(NewsImage, 'item'))} = i.{quote(NewsItem._meta.pk.column)}"
+        f" AND g.{quote(_column(NewsImage, 'in_gallery'))} = %s)"
+    ]
+
+
+# A news page: every field of the item but its search vector, whether it has
+# gallery photos, and every field of its unit, category and photo.
+_DETAIL = _Query(
+    _Columns(NewsItem, "i", [f.name for f in NewsItem._meta.concrete_fields if f.name != "search_vector"]),
+    _Columns(WorkUnit, "u"),
+    _Columns(Category, "c"),
+    _Columns(NewsImage, "f"),
+    extras=_has_gallery,
+)
+
+
+def _in(ids: Sequence[int]) -> str:
+    return f"IN ({', '.join(['%s'] * len(ids))})"
+
+
+def published_item(slug: str) -> NewsItem | None:
+    """The published item with this slug, its unit, category and photo
+    set, and ``has_gallery`` telling whether it has gallery photos."""
+    quote = connection.ops.quote_name
+    found = _DETAIL.run(
+        f"i.{quote(_column(NewsItem, 'status'))} = %s AND i.{quote(_column(NewsItem, 'slug'))} = %s LIMIT 1",
+        [True, ReviewStatus.PUBLISHED.value, slug],
+    )
+    if not found:
+        return None
+    item, (has_gallery,) = found[0]
+    item.has_gallery = bool(has_gallery)
+    return item
+
+
+def cards(ids: Sequence[int]) -> dict[int, NewsItem]:
+    """The cards of those of these items that are published, by id."""
+    if not ids:
+        return {}
+    quote = connection.ops.quote_name
+    found = _CARDS.run(
+        f"i.{quote(_column(NewsItem, 'status'))} = %s AND i.{quote(NewsItem._meta.pk.column)} {_in(ids)}",
+        [ReviewStatus.PUBLISHED.value, *ids],
+    )
+    return {item.pk: item for item, _extras in found}
+
+
+def newest_cards(ids_sql: str, params: Sequence[Any]) -> list[NewsItem]:
+    """The cards of the published items among the ids that ``ids_sql``
+    selects (with ``params``), newest first: a page of a list, whose ids
+    come from the list's own (small, ORM-built) query."""
+    quote = connection.ops.quote_name
+    found = _CARDS.run(
+        f"i.{quote(_column(NewsItem, 'status'))} = %s AND i.{quote(NewsItem._meta.pk.column)} IN ({ids_sql})"
+        f" ORDER BY i.{quote(_column(NewsItem, 'published_at'))} DESC, i.{quote(NewsItem._meta.pk.column)} DESC",
+        [ReviewStatus.PUBLISHED.value, *params],
+    )
+    return [item for item, _extras in found]
+
+
+_TAGS = _Columns(Tag, "t", ("id", "name", "slug"))
+
+
+def item_tags(item_id: int) -> list[Tag]:
+    """The tags of an item, by name, as ``id``, ``name`` and ``slug``."""
+    quote = connection.ops.quote_name
+    tags = _TAGS
+    sql = (
+        f"SELECT {tags.sql()} FROM {quote(Tag._meta.db_table)} t"
+        f" INNER JOIN {quote(NewsTag._meta.db_table)} nt"
+        f" ON nt.{quote(_column(NewsTag, 'tag'))} = t.{quote(Tag._meta.pk.column)}"
+        f" WHERE nt.{quote(_column(NewsTag, 'newsitem'))} = %s"
+        f" ORDER BY t.{quote(_column(Tag, 'name'))}, t.{quote(Tag._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [item_id])
+        rows = cursor.fetchall()
+    return [tags.build(row) for row in rows]
+
+
+def related_candidates(item: NewsItem, tag_ids: Sequence[int], *, limit: int) -> list[int]:
+    """Ids of the "Baca juga" candidates of ``item``, best first: the newest
+    ``limit`` published items of each of its tags, then the newest
+    ``2 × limit`` of its category or priority program (they may hold the
+    tagged ones), newest first within each part; one query, a ``UNION ALL``
+    of short index walks (``news_tag_published_idx`` for a tag). May repeat
+    an id."""
+    quote = connection.ops.quote_name
+    tag_table = quote(NewsTag._meta.db_table)
+    tag_col, tag_item, tag_time = (
+        quote(_column(NewsTag, name)) for name in ("tag", "newsitem", "published_at")
+    )
+    item_table = quote(NewsItem._meta.db_table)
+    pk = quote(NewsItem._meta.pk.column)
+    status, published_at = quote(_column(NewsItem, "status")), quote(_column(NewsItem, "published_at"))
+    parts, params = [], []
+    for number, tag_id in enumerate(tag_ids):
+        parts.append(
+            f"SELECT * FROM (SELECT 0 AS relation, {tag_time} AS published_at, {tag_item} AS item_id"
+            f" FROM {tag_table} WHERE {tag_col} = %s AND {tag_time} IS NOT NULL AND {tag_item} <> %s"
+            f" ORDER BY {tag_time} DESC, {tag_item} DESC LIMIT {int(limit)}) AS t{number}"
+        )
+        params += [tag_id, item.pk]
+    topic, topic_params = [], []
+    if item.category_id:
+        topic.append(f"{quote(_column(NewsItem, 'category'))} = %s")
+        topic_params.append(item.category_id)
+    if item.priority_program:
+        topic.append(f"{quote(_column(NewsItem, 'priority_program'))} = %s")
+        topic_params.append(item.priority_program)
+    if topic:
+        parts.append(
+            f"SELECT * FROM (SELECT 1 AS relation, {published_at} AS published_at, {pk} AS item_id"
+            f" FROM {item_table} WHERE {status} = %s AND {pk} <> %s AND ({' OR '.join(topic)})"
+            f" ORDER BY {published_at} DESC, {pk} DESC LIMIT {int(limit) * 2}) AS topic"
+        )
+        params += [ReviewStatus.PUBLISHED.value, item.pk, *topic_params]
+    if not parts:
+        return []
+    sql = (
+        f"SELECT item_id FROM ({' UNION ALL '.join(parts)}) AS candidates"
+        " ORDER BY relation, published_at DESC, item_id DESC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
