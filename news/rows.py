@@ -241,6 +241,30 @@ def newest_cards(ids_sql: str, params: Sequence[Any]) -> list[NewsItem]:
     return [item for item, _extras in found]
 
 
+_SUBTREE = _Columns(
+    WorkUnit, "u", ("id", "name", "short_name", "slug", "kind", "parent", "path", "is_active")
+)
+
+
+def active_unit_subtree(slug: str) -> list[WorkUnit]:
+    """The active unit with this slug and every unit below it, closed ones
+    too, by materialised path; empty when there is no such active unit. A
+    path holds only digits and slashes, so it needs no escaping in LIKE."""
+    quote = connection.ops.quote_name
+    table = quote(WorkUnit._meta.db_table)
+    path = quote(_column(WorkUnit, "path"))
+    found = (
+        f"SELECT a.{path} FROM {table} a"
+        f" WHERE a.{quote(_column(WorkUnit, 'is_active'))} = %s AND a.{quote(_column(WorkUnit, 'slug'))} = %s"
+        " LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_SUBTREE.sql()} FROM {table} u WHERE u.{path} LIKE ({found}) || '%%'", [True, slug]
+        )
+        return [_SUBTREE.build(row) for row in cursor.fetchall()]
+
+
 _TAGS = _Columns(Tag, "t", ("id", "name", "slug"))
 
 

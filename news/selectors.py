@@ -32,7 +32,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.utils import timezone
@@ -321,7 +320,15 @@ class CappedPaginator(Paginator):
     def _count(self, cap: int) -> int:
         # COUNT over a LIMITed subquery of primary keys, unordered: the order
         # does not change the count and sorting would read every match.
-        return self.keys.order_by()[:cap].count()
+        # Wrapped by hand: QuerySet.count() of a slice builds the same SQL
+        # with much more work.
+        try:
+            keys_sql, params = self.keys.order_by()[:cap].query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({keys_sql}) AS listed", params)  # noqa: S608 - ORM-built
+            return cursor.fetchone()[0]
 
     @property
     def is_capped(self) -> bool:
@@ -445,9 +452,9 @@ def unit_subtree(unit: WorkUnit) -> list[WorkUnit]:
 
 def active_unit_with_subtree(slug: str) -> tuple[WorkUnit | None, list[WorkUnit]]:
     """The active unit with this slug and its subtree (as ``unit_subtree``)
-    in one query; ``(None, [])`` when there is no such active unit."""
-    path = WorkUnit.objects.active().filter(slug=slug).values("path")[:1]
-    subtree = list(WorkUnit.objects.filter(path__startswith=Subquery(path)).only(*_SUBTREE_FIELDS))
+    in one query (``news.rows``); ``(None, [])`` when there is no such
+    active unit."""
+    subtree = rows.active_unit_subtree(slug)
     unit = next((u for u in subtree if u.slug == slug), None)
     return unit, subtree if unit is not None else []
 

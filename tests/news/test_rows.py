@@ -159,3 +159,23 @@ def test_related_candidates_tagged_first_then_the_topic_newest_first(org):
 def test_related_candidates_of_an_item_without_tags_or_topic(org):
     item = NewsItemFactory(published=True, unit=org.kua_sidoarjo, category=None, priority_program="")
     assert rows.related_candidates(item, [], limit=4) == []
+
+
+def test_an_active_units_subtree_by_path_with_closed_units_below_it(org, django_assert_num_queries):
+    org.man_pasuruan.is_active = False
+    org.man_pasuruan.save()
+    with django_assert_num_queries(1):
+        subtree = rows.active_unit_subtree("kemenag-pasuruan")
+    assert sorted(u.slug for u in subtree) == ["kemenag-pasuruan", "kua-bangil", "man-1-pasuruan"]
+    pasuruan = next(u for u in subtree if u.slug == "kemenag-pasuruan")
+    with django_assert_num_queries(0):
+        assert (pasuruan.name, pasuruan.parent_id, pasuruan.path) == (
+            org.pasuruan.name,
+            org.kanwil.pk,
+            org.pasuruan.path,
+        )
+        assert pasuruan.is_active is True
+    # A closed unit has no page, and a slug's prefix is not a unit.
+    assert rows.active_unit_subtree("man-1-pasuruan") == []
+    assert rows.active_unit_subtree("kemenag") == []
+    assert len(rows.active_unit_subtree("kanwil-jatim")) == 6
