@@ -248,7 +248,8 @@ _SUBTREE = _Columns(
 
 def active_unit_subtree(slug: str) -> list[WorkUnit]:
     """The active unit with this slug and every unit below it, closed ones
-    too, by materialised path; empty when there is no such active unit. A
+    too, in the order of their materialised paths (``WorkUnit``'s own
+    order); empty when there is no such active unit. A
     path holds only digits and slashes, so it needs no escaping in LIKE."""
     quote = connection.ops.quote_name
     table = quote(WorkUnit._meta.db_table)
@@ -260,7 +261,8 @@ def active_unit_subtree(slug: str) -> list[WorkUnit]:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_SUBTREE.sql()} FROM {table} u WHERE u.{path} LIKE ({found}) || '%%'", [True, slug]
+            f"SELECT {_SUBTREE.sql()} FROM {table} u WHERE u.{path} LIKE ({found}) || '%%' ORDER BY u.{path}",
+            [True, slug],
         )
         return [_SUBTREE.build(row) for row in cursor.fetchall()]
 

@@ -7,6 +7,7 @@ import pytest
 from django.db.models import Model
 from django.utils import timezone
 
+from humas_portal.core.models import WorkUnit
 from news import rows
 from news.models import NewsItem, PriorityProgram
 from news.selectors import CARD_FIELDS, news_cards
@@ -164,9 +165,17 @@ def test_related_candidates_of_an_item_without_tags_or_topic(org):
 def test_an_active_units_subtree_by_path_with_closed_units_below_it(org, django_assert_num_queries):
     org.man_pasuruan.is_active = False
     org.man_pasuruan.save()
+    # Rewritten rows move to the end of the table: read unordered, the
+    # office would come after its units.
+    org.pasuruan.save()
     with django_assert_num_queries(1):
         subtree = rows.active_unit_subtree("kemenag-pasuruan")
     assert sorted(u.slug for u in subtree) == ["kemenag-pasuruan", "kua-bangil", "man-1-pasuruan"]
+    # In the units' own order, as the ORM reads them.
+    assert [u.pk for u in subtree] == [u.pk for u in WorkUnit.objects.under(org.pasuruan)]
+    assert [u.pk for u in rows.active_unit_subtree("kanwil-jatim")] == [
+        u.pk for u in WorkUnit.objects.under(org.kanwil)
+    ]
     pasuruan = next(u for u in subtree if u.slug == "kemenag-pasuruan")
     with django_assert_num_queries(0):
         assert (pasuruan.name, pasuruan.parent_id, pasuruan.path) == (
