@@ -3,10 +3,11 @@
 An uncached news page runs four queries and each took Django about as long
 to build and compile as PostgreSQL took to plan and run it: the ORM turns a
 queryset with three joined tables into SQL anew on every request
-(docs/benchmarks.md, finding 8). The queries here are the same ones,
-written once per process from the models' metadata (table and column names
-are never typed here), run with a cursor and turned into model instances
-the way the ORM does it: ``Model.from_db`` with the backend's and the
+(docs/benchmarks.md, finding 8). The queries here are the same ones, put
+together from the models' metadata (no table or column name is typed here;
+the joined SELECT once per process, the small ones in a few string
+operations), run with a cursor and turned into model instances the way the
+ORM does it: ``Model.from_db`` with the backend's and the
 fields' converters, the joined rows set as the related objects. They run on
 PostgreSQL and on SQLite alike.
 
@@ -152,29 +153,50 @@ def _column(model: type[Model], name: str) -> str:
     return model._meta.get_field(name).column
 
 
-# What a news card shows (see news.templatetags.news_cards). Width and height
-# of the photo are loaded too: the ImageField would otherwise open the file
-# to fill them in.
+# What a news card shows (see news.templatetags.news_cards), named as the
+# ORM names them; news.selectors.news_cards reads the same fields. Width and
+# height of the photo are loaded too: the ImageField fills them in on load
+# and would otherwise fetch them one query per card (and the card uses them
+# to reserve the photo's space).
+CARD_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "lead",
+    "published_at",
+    "priority_program",
+    "status",
+    "unit__id",
+    "unit__name",
+    "unit__short_name",
+    "unit__slug",
+    "unit__timezone",
+    "category__id",
+    "category__name",
+    "category__slug",
+    "featured_image__id",
+    "featured_image__original",
+    "featured_image__width",
+    "featured_image__height",
+    "featured_image__card",
+    "featured_image__thumbnail",
+    "featured_image__full",
+    "featured_image__alt_text",
+)
+
+
+def _card_fields(relation: str = "") -> list[str]:
+    """CARD_FIELDS of the item itself, or of one of its relations."""
+    if not relation:
+        return [name for name in CARD_FIELDS if "__" not in name] + ["unit", "category", "featured_image"]
+    return [name.split("__", 1)[1] for name in CARD_FIELDS if name.startswith(f"{relation}__")]
+
+
 _CARDS = _Query(
-    _Columns(
-        NewsItem,
-        "i",
-        (
-            "id",
-            "title",
-            "slug",
-            "lead",
-            "published_at",
-            "priority_program",
-            "status",
-            "unit",
-            "category",
-            "featured_image",
-        ),
-    ),
-    _Columns(WorkUnit, "u", ("id", "name", "short_name", "slug", "timezone")),
-    _Columns(Category, "c", ("id", "name", "slug")),
-    _Columns(NewsImage, "f", ("id", "original", "width", "height", "card", "thumbnail", "full", "alt_text")),
+    _Columns(NewsItem, "i", _card_fields()),
+    _Columns(WorkUnit, "u", _card_fields("unit")),
+    _Columns(Category, "c", _card_fields("category")),
+    _Columns(NewsImage, "f", _card_fields("featured_image")),
 )
 
 

@@ -41,35 +41,7 @@ from humas_portal.core.models import WorkUnit
 
 from . import rows
 from .models import Category, NewsImage, NewsItem, NewsTag, PriorityProgram, Tag
-
-# What a news card shows. Width and height of the photo are loaded too: the
-# ImageField fills them in on load and would otherwise fetch them one query
-# per card (and the template uses them to reserve the photo's space).
-CARD_FIELDS = (
-    "id",
-    "title",
-    "slug",
-    "lead",
-    "published_at",
-    "priority_program",
-    "status",
-    "unit__id",
-    "unit__name",
-    "unit__short_name",
-    "unit__slug",
-    "unit__timezone",
-    "category__id",
-    "category__name",
-    "category__slug",
-    "featured_image__id",
-    "featured_image__original",
-    "featured_image__width",
-    "featured_image__height",
-    "featured_image__card",
-    "featured_image__thumbnail",
-    "featured_image__full",
-    "featured_image__alt_text",
-)
+from .rows import CARD_FIELDS
 
 LATEST_ORDER = ("-published_at", "-id")
 
