@@ -52,3 +52,30 @@ def test_two_processes_writing_in_transactions_both_succeed(tmp_path):
     assert [writer.returncode for writer in writers] == [0, 0], errors
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT count(*) FROM ledger").fetchone() == (2,)
+
+
+SEND_A_TASK = """
+import django
+django.setup()
+from humas_portal.celery import app
+app.send_task("news.tasks.publish_due_news")
+"""
+
+
+def test_a_task_sent_on_a_fresh_embedded_setup_is_queued(tmp_path):
+    # Any process may send a task before runportal ever ran (manage.py
+    # seed_demo, runserver): the file-system queue's folders are made at start.
+    var = tmp_path / "var"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL"}
+    }
+    env.update(DJANGO_SETTINGS_MODULE="humas_portal.settings", VAR_DIR=str(var))
+    sent = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", SEND_A_TASK], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert sent.returncode == 0, sent.stderr
+    queued = list((var / "celery-queue").iterdir())
+    assert len(queued) == 1
+    assert "publish_due_news" in queued[0].read_text()

@@ -26,6 +26,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from humas_portal.core.folders import ensure_local_folders
 from humas_portal.core.management.commands.seed_demo import demo_password, print_logins
 from humas_portal.core.models import WorkUnit
 
@@ -50,20 +51,6 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
-
-
-def ensure_directories() -> None:
-    """The embedded default keeps its database, Celery queue, cache and media
-    in VAR_DIR; the file-system broker fails on a missing folder."""
-    folders = [Path(settings.VAR_DIR), Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)]
-    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
-    folders += [
-        Path(options[key])
-        for key in ("data_folder_in", "data_folder_out", "control_folder")
-        if key in options
-    ]
-    for folder in folders:
-        folder.mkdir(parents=True, exist_ok=True)
 
 
 def _answers(port: int) -> bool:
@@ -98,7 +85,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, port: int, host: str, reload: bool, no_demo: bool, **options):
         self._seeded = False
-        ensure_directories()
+        ensure_local_folders()
         call_command("migrate", interactive=False, verbosity=1, stdout=self.stdout)
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
