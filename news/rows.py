@@ -22,6 +22,7 @@ Everything else stays with the ORM.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
@@ -354,4 +355,56 @@ def related_candidates(item: NewsItem, tag_ids: Sequence[int], *, limit: int) ->
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+# --- Search (PostgreSQL only; see news.selectors.search_results) ----------------
+
+
+def _matching(quote: Callable[[str], str]) -> str:
+    return f"i.{quote(_column(NewsItem, 'search_vector'))} @@ websearch_to_tsquery(%s::regconfig, %s)"
+
+
+def newest_matches(query: str, config: str, *, since: datetime, limit: int) -> list[tuple[int, datetime]]:
+    """``(id, published_at)`` of the newest ``limit`` published items
+    matching the web-style ``query``: those published since ``since``, and
+    older ones only if these are fewer than ``limit`` (PostgreSQL stops the
+    ``UNION ALL`` at its ``LIMIT``, so the second part runs only then). Not
+    in order."""
+    quote = connection.ops.quote_name
+    pk, published_at = quote(NewsItem._meta.pk.column), quote(_column(NewsItem, "published_at"))
+
+    def part(name: str, operator: str) -> str:
+        return (
+            f"SELECT * FROM (SELECT i.{pk}, i.{published_at} FROM {quote(NewsItem._meta.db_table)} i"
+            f" WHERE i.{quote(_column(NewsItem, 'status'))} = %s AND {_matching(quote)}"
+            f" AND i.{published_at} {operator} %s"
+            f" ORDER BY i.{published_at} DESC, i.{pk} DESC LIMIT {int(limit)}) AS {name}"
+        )
+
+    params = [ReviewStatus.PUBLISHED.value, config, query, since]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{part('recent', '>=')} UNION ALL {part('older', '<')} LIMIT {int(limit)}", params * 2
+        )
+        return cursor.fetchall()
+
+
+def ranked(ids: Sequence[int], query: str, config: str, *, half_life_days: float) -> list[int]:
+    """These items best first for ``query``: the text rank divided by
+    ``1 + age / half_life_days`` (an item that old ranks half as high),
+    then newest first."""
+    quote = connection.ops.quote_name
+    pk, published_at = quote(NewsItem._meta.pk.column), quote(_column(NewsItem, "published_at"))
+    vector = quote(_column(NewsItem, "search_vector"))
+    score = (
+        f"ts_rank(i.{vector}, websearch_to_tsquery(%s::regconfig, %s))"
+        f" / (1.0 + ((EXTRACT(EPOCH FROM (NOW() - i.{published_at})) / 86400.0) / %s))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT i.{pk} FROM {quote(NewsItem._meta.db_table)} i WHERE i.{pk} {_in(ids)}"
+            f" ORDER BY {score} DESC, i.{published_at} DESC, i.{pk} DESC",
+            [*ids, config, query, float(half_life_days)],
+        )
         return [row[0] for row in cursor.fetchall()]

@@ -19,16 +19,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     CharField,
-    F,
-    FloatField,
-    Func,
     Prefetch,
     Q,
     QuerySet,
@@ -527,13 +524,6 @@ def update_search_vector(item_ids: Iterable[int]) -> int:
     return NewsItem.objects.filter(pk__in=ids).update(search_vector=vector)
 
 
-class _AgeInDays(Func):
-    """Days since publication, for the recency part of the search order."""
-
-    template = "(EXTRACT(EPOCH FROM (NOW() - %(expressions)s)) / 86400.0)"
-    output_field = FloatField()
-
-
 def normalise_query(raw: str | None) -> str:
     return " ".join((raw or "").split())[:200]
 
@@ -544,6 +534,9 @@ SEARCH_RECENT_WINDOW = timedelta(days=31)
 # Ranked results of a query are kept this long, or until the next change of
 # the public site: every page of the results reads the same list.
 SEARCH_CACHE_SECONDS = COUNT_CACHE_SECONDS
+# A match this many days old ranks half as high as a fresh one of the same
+# relevance.
+SEARCH_HALF_LIFE_DAYS = 30.0
 
 
 def search_results(query: str) -> list[int]:
@@ -576,36 +569,22 @@ def _ranked_matches(query: str) -> list[int]:
     if not _uses_postgres():
         matches = NewsItem.objects.published().filter(Q(title__icontains=query) | Q(lead__icontains=query))
         return list(matches.order_by(*LATEST_ORDER).values_list("pk", flat=True)[:limit])
-    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     # Finding the most recent matches means reading the publication time of
     # every match from the table: ten thousand rows for a word found in one
     # item in a hundred. The matches of the last month alone come from
     # combining the full-text index with the publication-time index, and are
     # enough for any word that is not rare; older matches are looked for
-    # only when they are not (the second part of the UNION ALL runs only if
-    # the first gave fewer rows than the LIMIT). A rare word has few matches
-    # to read anyway.
-    matches = NewsItem.objects.published().filter(search_vector=search_query).order_by(*LATEST_ORDER)
+    # only when they are not (see rows.newest_matches). A rare word has few
+    # matches to read anyway. Both queries are written in SQL
+    # (``news.rows``): building them with the ORM took a fifth of a search.
     since = timezone.now() - SEARCH_RECENT_WINDOW
-    recent = matches.filter(published_at__gte=since).values_list("pk", "published_at")[:limit]
-    older = matches.filter(published_at__lt=since).values_list("pk", "published_at")[:limit]
-    if connection.features.supports_slicing_ordering_in_compound:
-        newest = list(recent.union(older, all=True)[:limit])
-    else:  # pragma: no cover - PostgreSQL always can
-        newest = list(recent) + list(older)
+    newest = rows.newest_matches(query, SEARCH_CONFIG, since=since, limit=limit)
     newest.sort(key=lambda row: (row[1], row[0]), reverse=True)
     ids = [pk for pk, _published_at in newest[:limit]]
     if not ids:
         return []
     # Ranking reads the vectors of these few hundred rows only.
-    rank = SearchRank(F("search_vector"), search_query)
-    score = rank / (1.0 + _AgeInDays(F("published_at")) / 30.0)
-    return list(
-        NewsItem.objects.filter(pk__in=ids)
-        .annotate(score=score)
-        .order_by("-score", *LATEST_ORDER)
-        .values_list("pk", flat=True)
-    )
+    return rows.ranked(ids, query, SEARCH_CONFIG, half_life_days=SEARCH_HALF_LIFE_DAYS)
 
 
 def cards_in_order(ids: list[int]) -> list[NewsItem]:
