@@ -252,7 +252,9 @@ class CappedPaginator(Paginator):
 
     A deep page (``OFFSET 6000``) would otherwise join unit, category and
     photo for every skipped row; the offset runs over primary keys alone
-    (an index-only scan) and only the page's rows are joined.
+    (an index-only scan) and only the page's rows are joined, by the card
+    read of ``news.rows``: it pages lists of published news cards, newest
+    first (``news_cards()`` filtered), and nothing else.
     """
 
     def __init__(
