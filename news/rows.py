@@ -88,8 +88,8 @@ class _Columns:
 class _Query:
     """A SELECT of items with their unit, category and featured photo
     joined (aliases ``i``, ``u``, ``c``, ``f``), and optionally more columns
-    computed from the item (``extras``: SQL expressions, given the function
-    that quotes a name); the WHERE clause is given per call."""
+    computed from the item (``extras``: a function giving their SQL); the
+    WHERE clause is given per call."""
 
     def __init__(
         self,
@@ -97,7 +97,7 @@ class _Query:
         unit: _Columns,
         category: _Columns,
         image: _Columns,
-        extras: Callable[[Callable[[str], str]], list[str]] | None = None,
+        extras: Callable[[], list[str]] | None = None,
     ):
         self.parts = (item, unit, category, image)
         self.extras = extras
@@ -108,19 +108,18 @@ class _Query:
         connection's backend, worked out once per backend."""
         vendor = connection.vendor
         if vendor not in self._select:
-            quote = connection.ops.quote_name
             item, unit, category, image = self.parts
-            extras = self.extras(quote) if self.extras else []
+            extras = self.extras() if self.extras else []
 
             def join(kind: str, part: _Columns, model: type[Model], field: str) -> str:
                 return (
-                    f" {kind} JOIN {quote(model._meta.db_table)} {part.alias}"
-                    f" ON {part.alias}.{quote(model._meta.pk.column)} = {item.alias}.{quote(_column(NewsItem, field))}"
+                    f" {kind} JOIN {_table(model)} {part.alias}"
+                    f" ON {part.alias}.{_column(model)} = {item.alias}.{_column(NewsItem, field)}"
                 )
 
             sql = (
                 f"SELECT {', '.join([item.sql(), *extras, unit.sql(), category.sql(), image.sql()])}"
-                f" FROM {quote(NewsItem._meta.db_table)} {item.alias}"
+                f" FROM {_table(NewsItem)} {item.alias}"
                 + join("INNER", unit, WorkUnit, "unit")
                 + join("LEFT OUTER", category, Category, "category")
                 + join("LEFT OUTER", image, NewsImage, "featured_image")
@@ -150,8 +149,14 @@ class _Query:
         return found
 
 
-def _column(model: type[Model], name: str) -> str:
-    return model._meta.get_field(name).column
+def _column(model: type[Model], name: str = "pk") -> str:
+    """The quoted column of a model's field (its primary key by default)."""
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    return connection.ops.quote_name(field.column)
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 # What a news card shows (see news.templatetags.news_cards), named as the
@@ -201,11 +206,10 @@ _CARDS = _Query(
 )
 
 
-def _has_gallery(quote: Callable[[str], str]) -> list[str]:
+def _has_gallery() -> list[str]:
     return [
-        f"EXISTS (SELECT 1 FROM {quote(NewsImage._meta.db_table)} g"
-        f" WHERE g.{quote(_column(NewsImage, 'item'))} = i.{quote(NewsItem._meta.pk.column)}"
-        f" AND g.{quote(_column(NewsImage, 'in_gallery'))} = %s)"
+        f"EXISTS (SELECT 1 FROM {_table(NewsImage)} g WHERE g.{_column(NewsImage, 'item')} = i.{_column(NewsItem)}"
+        f" AND g.{_column(NewsImage, 'in_gallery')} = %s)"
     ]
 
 
@@ -227,9 +231,8 @@ def _in(ids: Sequence[int]) -> str:
 def published_item(slug: str) -> NewsItem | None:
     """The published item with this slug, its unit, category and photo
     set, and ``has_gallery`` telling whether it has gallery photos."""
-    quote = connection.ops.quote_name
     found = _DETAIL.run(
-        f"i.{quote(_column(NewsItem, 'status'))} = %s AND i.{quote(_column(NewsItem, 'slug'))} = %s LIMIT 1",
+        f"i.{_column(NewsItem, 'status')} = %s AND i.{_column(NewsItem, 'slug')} = %s LIMIT 1",
         [True, ReviewStatus.PUBLISHED.value, slug],
     )
     if not found:
@@ -243,9 +246,8 @@ def cards(ids: Sequence[int]) -> dict[int, NewsItem]:
     """The cards of those of these items that are published, by id."""
     if not ids:
         return {}
-    quote = connection.ops.quote_name
     found = _CARDS.run(
-        f"i.{quote(_column(NewsItem, 'status'))} = %s AND i.{quote(NewsItem._meta.pk.column)} {_in(ids)}",
+        f"i.{_column(NewsItem, 'status')} = %s AND i.{_column(NewsItem)} {_in(ids)}",
         [ReviewStatus.PUBLISHED.value, *ids],
     )
     return {item.pk: item for item, _extras in found}
@@ -255,18 +257,17 @@ def newest_cards(ids_sql: str, params: Sequence[Any]) -> list[NewsItem]:
     """The cards of the published items among the ids that ``ids_sql``
     selects (with ``params``), newest first: a page of a list, whose ids
     come from the list's own (small, ORM-built) query."""
-    quote = connection.ops.quote_name
     found = _CARDS.run(
-        f"i.{quote(_column(NewsItem, 'status'))} = %s AND i.{quote(NewsItem._meta.pk.column)} IN ({ids_sql})"
-        f" ORDER BY i.{quote(_column(NewsItem, 'published_at'))} DESC, i.{quote(NewsItem._meta.pk.column)} DESC",
+        f"i.{_column(NewsItem, 'status')} = %s AND i.{_column(NewsItem)} IN ({ids_sql})"
+        f" ORDER BY i.{_column(NewsItem, 'published_at')} DESC, i.{_column(NewsItem)} DESC",
         [ReviewStatus.PUBLISHED.value, *params],
     )
     return [item for item, _extras in found]
 
 
-_SUBTREE = _Columns(
-    WorkUnit, "u", ("id", "name", "short_name", "slug", "kind", "parent", "path", "is_active")
-)
+# What the unit pages need of a unit and the units below it.
+SUBTREE_FIELDS = ("id", "name", "short_name", "slug", "kind", "parent_id", "path", "is_active")
+_SUBTREE = _Columns(WorkUnit, "u", SUBTREE_FIELDS)
 
 
 def active_unit_subtree(slug: str) -> list[WorkUnit]:
@@ -274,13 +275,10 @@ def active_unit_subtree(slug: str) -> list[WorkUnit]:
     too, in the order of their materialised paths (``WorkUnit``'s own
     order); empty when there is no such active unit. A
     path holds only digits and slashes, so it needs no escaping in LIKE."""
-    quote = connection.ops.quote_name
-    table = quote(WorkUnit._meta.db_table)
-    path = quote(_column(WorkUnit, "path"))
+    table, path = _table(WorkUnit), _column(WorkUnit, "path")
     found = (
         f"SELECT a.{path} FROM {table} a"
-        f" WHERE a.{quote(_column(WorkUnit, 'is_active'))} = %s AND a.{quote(_column(WorkUnit, 'slug'))} = %s"
-        " LIMIT 1"
+        f" WHERE a.{_column(WorkUnit, 'is_active')} = %s AND a.{_column(WorkUnit, 'slug')} = %s LIMIT 1"
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -295,19 +293,15 @@ _TAGS = _Columns(Tag, "t", ("id", "name", "slug"))
 
 def item_tags(item_id: int) -> list[Tag]:
     """The tags of an item, by name, as ``id``, ``name`` and ``slug``."""
-    quote = connection.ops.quote_name
-    tags = _TAGS
     sql = (
-        f"SELECT {tags.sql()} FROM {quote(Tag._meta.db_table)} t"
-        f" INNER JOIN {quote(NewsTag._meta.db_table)} nt"
-        f" ON nt.{quote(_column(NewsTag, 'tag'))} = t.{quote(Tag._meta.pk.column)}"
-        f" WHERE nt.{quote(_column(NewsTag, 'newsitem'))} = %s"
-        f" ORDER BY t.{quote(_column(Tag, 'name'))}, t.{quote(Tag._meta.pk.column)}"
+        f"SELECT {_TAGS.sql()} FROM {_table(Tag)} t"
+        f" INNER JOIN {_table(NewsTag)} nt ON nt.{_column(NewsTag, 'tag')} = t.{_column(Tag)}"
+        f" WHERE nt.{_column(NewsTag, 'newsitem')} = %s"
+        f" ORDER BY t.{_column(Tag, 'name')}, t.{_column(Tag)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [item_id])
-        rows = cursor.fetchall()
-    return [tags.build(row) for row in rows]
+        return [_TAGS.build(row) for row in cursor.fetchall()]
 
 
 def related_candidates(item: NewsItem, tag_ids: Sequence[int], *, limit: int) -> list[int]:
@@ -317,33 +311,27 @@ def related_candidates(item: NewsItem, tag_ids: Sequence[int], *, limit: int) ->
     tagged ones), newest first within each part; one query, a ``UNION ALL``
     of short index walks (``news_tag_published_idx`` for a tag). May repeat
     an id."""
-    quote = connection.ops.quote_name
-    tag_table = quote(NewsTag._meta.db_table)
-    tag_col, tag_item, tag_time = (
-        quote(_column(NewsTag, name)) for name in ("tag", "newsitem", "published_at")
-    )
-    item_table = quote(NewsItem._meta.db_table)
-    pk = quote(NewsItem._meta.pk.column)
-    status, published_at = quote(_column(NewsItem, "status")), quote(_column(NewsItem, "published_at"))
+    tag_col, tag_item, tag_time = (_column(NewsTag, name) for name in ("tag", "newsitem", "published_at"))
+    pk, status, published_at = (_column(NewsItem, name) for name in ("pk", "status", "published_at"))
     parts, params = [], []
     for number, tag_id in enumerate(tag_ids):
         parts.append(
             f"SELECT * FROM (SELECT 0 AS relation, {tag_time} AS published_at, {tag_item} AS item_id"
-            f" FROM {tag_table} WHERE {tag_col} = %s AND {tag_time} IS NOT NULL AND {tag_item} <> %s"
+            f" FROM {_table(NewsTag)} WHERE {tag_col} = %s AND {tag_time} IS NOT NULL AND {tag_item} <> %s"
             f" ORDER BY {tag_time} DESC, {tag_item} DESC LIMIT {int(limit)}) AS t{number}"
         )
         params += [tag_id, item.pk]
     topic, topic_params = [], []
     if item.category_id:
-        topic.append(f"{quote(_column(NewsItem, 'category'))} = %s")
+        topic.append(f"{_column(NewsItem, 'category')} = %s")
         topic_params.append(item.category_id)
     if item.priority_program:
-        topic.append(f"{quote(_column(NewsItem, 'priority_program'))} = %s")
+        topic.append(f"{_column(NewsItem, 'priority_program')} = %s")
         topic_params.append(item.priority_program)
     if topic:
         parts.append(
             f"SELECT * FROM (SELECT 1 AS relation, {published_at} AS published_at, {pk} AS item_id"
-            f" FROM {item_table} WHERE {status} = %s AND {pk} <> %s AND ({' OR '.join(topic)})"
+            f" FROM {_table(NewsItem)} WHERE {status} = %s AND {pk} <> %s AND ({' OR '.join(topic)})"
             f" ORDER BY {published_at} DESC, {pk} DESC LIMIT {int(limit) * 2}) AS topic"
         )
         params += [ReviewStatus.PUBLISHED.value, item.pk, *topic_params]
@@ -361,23 +349,19 @@ def related_candidates(item: NewsItem, tag_ids: Sequence[int], *, limit: int) ->
 # --- Search (PostgreSQL only; see news.selectors.search_results) ----------------
 
 
-def _matching(quote: Callable[[str], str]) -> str:
-    return f"i.{quote(_column(NewsItem, 'search_vector'))} @@ websearch_to_tsquery(%s::regconfig, %s)"
-
-
 def newest_matches(query: str, config: str, *, since: datetime, limit: int) -> list[tuple[int, datetime]]:
     """``(id, published_at)`` of the newest ``limit`` published items
     matching the web-style ``query``: those published since ``since``, and
     older ones only if these are fewer than ``limit`` (PostgreSQL stops the
     ``UNION ALL`` at its ``LIMIT``, so the second part runs only then). Not
     in order."""
-    quote = connection.ops.quote_name
-    pk, published_at = quote(NewsItem._meta.pk.column), quote(_column(NewsItem, "published_at"))
+    pk, published_at = _column(NewsItem), _column(NewsItem, "published_at")
+    matching = f"i.{_column(NewsItem, 'search_vector')} @@ websearch_to_tsquery(%s::regconfig, %s)"
 
     def part(name: str, operator: str) -> str:
         return (
-            f"SELECT * FROM (SELECT i.{pk}, i.{published_at} FROM {quote(NewsItem._meta.db_table)} i"
-            f" WHERE i.{quote(_column(NewsItem, 'status'))} = %s AND {_matching(quote)}"
+            f"SELECT * FROM (SELECT i.{pk}, i.{published_at} FROM {_table(NewsItem)} i"
+            f" WHERE i.{_column(NewsItem, 'status')} = %s AND {matching}"
             f" AND i.{published_at} {operator} %s"
             f" ORDER BY i.{published_at} DESC, i.{pk} DESC LIMIT {int(limit)}) AS {name}"
         )
@@ -394,16 +378,14 @@ def ranked(ids: Sequence[int], query: str, config: str, *, half_life_days: float
     """These items best first for ``query``: the text rank divided by
     ``1 + age / half_life_days`` (an item that old ranks half as high),
     then newest first."""
-    quote = connection.ops.quote_name
-    pk, published_at = quote(NewsItem._meta.pk.column), quote(_column(NewsItem, "published_at"))
-    vector = quote(_column(NewsItem, "search_vector"))
+    pk, published_at, vector = (_column(NewsItem, name) for name in ("pk", "published_at", "search_vector"))
     score = (
         f"ts_rank(i.{vector}, websearch_to_tsquery(%s::regconfig, %s))"
         f" / (1.0 + ((EXTRACT(EPOCH FROM (NOW() - i.{published_at})) / 86400.0) / %s))"
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT i.{pk} FROM {quote(NewsItem._meta.db_table)} i WHERE i.{pk} {_in(ids)}"
+            f"SELECT i.{pk} FROM {_table(NewsItem)} i WHERE i.{pk} {_in(ids)}"
             f" ORDER BY {score} DESC, i.{published_at} DESC, i.{pk} DESC",
             [*ids, config, query, float(half_life_days)],
         )

@@ -38,7 +38,7 @@ from humas_portal.core.models import WorkUnit
 
 from . import rows
 from .models import Category, NewsImage, NewsItem, NewsTag, PriorityProgram, Tag
-from .rows import CARD_FIELDS
+from .rows import CARD_FIELDS, SUBTREE_FIELDS
 
 LATEST_ORDER = ("-published_at", "-id")
 
@@ -409,16 +409,13 @@ def units_with_recent_news(*, limit: int, window: int = 300) -> list[WorkUnit]:
 # --- Lists ----------------------------------------------------------------------
 
 
-_SUBTREE_FIELDS = ("id", "name", "short_name", "slug", "kind", "parent_id", "path", "is_active")
-
-
 def unit_subtree(unit: WorkUnit) -> list[WorkUnit]:
     """The unit and every unit below it (one prefix query on ``path``).
 
     Units that were closed stay in: what they published is still the
     office's news.
     """
-    return list(WorkUnit.objects.under(unit).only(*_SUBTREE_FIELDS))
+    return list(WorkUnit.objects.under(unit).only(*SUBTREE_FIELDS))
 
 
 def active_unit_with_subtree(slug: str) -> tuple[WorkUnit | None, list[WorkUnit]]:
