@@ -9,7 +9,9 @@ the joined SELECT once per process, the small ones in a few string
 operations), run with a cursor and turned into model instances the way the
 ORM does it: ``Model.from_db`` with the backend's and the
 fields' converters, the joined rows set as the related objects. They run on
-PostgreSQL and on SQLite alike.
+PostgreSQL and on SQLite alike. On PostgreSQL the lookups by slug or by
+ids run as prepared statements, planned once per connection
+(``humas_portal.core.prepared``).
 
 Only reads whose shape never changes belong here: a published item by its
 slug, the cards of some items, an item's tags, the "Baca juga" candidates.
@@ -28,6 +30,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from humas_portal.core import prepared
 from humas_portal.core.models import WorkUnit
 
 from .models import Category, NewsImage, NewsItem, NewsTag, ReviewStatus, Tag
@@ -127,12 +130,17 @@ class _Query:
             self._select[vendor] = (sql, len(extras))
         return self._select[vendor]
 
-    def run(self, where: str, params: Sequence[Any]) -> list[tuple[NewsItem, tuple]]:
+    def run(self, where: str, params: Sequence[Any], *, prepare: bool = False) -> list[tuple[NewsItem, tuple]]:
         """The items matching ``where`` (on the aliases above), each with its
-        related objects set and the values of the extra columns."""
+        related objects set and the values of the extra columns; run as a
+        prepared statement when ``prepare`` (see ``humas_portal.core.prepared``:
+        only for a ``where`` whose best plan is the same for every value)."""
         select, extra_width = self._compiled()
         with connection.cursor() as cursor:
-            cursor.execute(f"{select} WHERE {where}", params)
+            if prepare:
+                prepared.execute(cursor, f"{select} WHERE {where}", params)
+            else:
+                cursor.execute(f"{select} WHERE {where}", params)
             rows = cursor.fetchall()
         item, unit, category, image = self.parts
         found = []
@@ -228,12 +236,22 @@ def _in(ids: Sequence[int]) -> str:
     return f"IN ({', '.join(['%s'] * len(ids))})"
 
 
+def _among(column: str, ids: Sequence[int]) -> tuple[str, list]:
+    """``column`` is one of ``ids``: on PostgreSQL ``= ANY`` of one array
+    parameter, the same statement whatever their number (so it can be
+    prepared once); elsewhere an ``IN`` list."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} {_in(ids)}", list(ids)
+
+
 def published_item(slug: str) -> NewsItem | None:
     """The published item with this slug, its unit, category and photo
     set, and ``has_gallery`` telling whether it has gallery photos."""
     found = _DETAIL.run(
         f"i.{_column(NewsItem, 'status')} = %s AND i.{_column(NewsItem, 'slug')} = %s LIMIT 1",
         [True, ReviewStatus.PUBLISHED.value, slug],
+        prepare=True,
     )
     if not found:
         return None
@@ -246,9 +264,11 @@ def cards(ids: Sequence[int]) -> dict[int, NewsItem]:
     """The cards of those of these items that are published, by id."""
     if not ids:
         return {}
+    among, id_params = _among(f"i.{_column(NewsItem)}", ids)
     found = _CARDS.run(
-        f"i.{_column(NewsItem, 'status')} = %s AND i.{_column(NewsItem)} {_in(ids)}",
-        [ReviewStatus.PUBLISHED.value, *ids],
+        f"i.{_column(NewsItem, 'status')} = %s AND {among}",
+        [ReviewStatus.PUBLISHED.value, *id_params],
+        prepare=True,
     )
     return {item.pk: item for item, _extras in found}
 
@@ -281,7 +301,8 @@ def active_unit_subtree(slug: str) -> list[WorkUnit]:
         f" WHERE a.{_column(WorkUnit, 'is_active')} = %s AND a.{_column(WorkUnit, 'slug')} = %s LIMIT 1"
     )
     with connection.cursor() as cursor:
-        cursor.execute(
+        prepared.execute(
+            cursor,
             f"SELECT {_SUBTREE.sql()} FROM {table} u WHERE u.{path} LIKE ({found}) || '%%' ORDER BY u.{path}",
             [True, slug],
         )
@@ -300,7 +321,7 @@ def item_tags(item_id: int) -> list[Tag]:
         f" ORDER BY t.{_column(Tag, 'name')}, t.{_column(Tag)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [item_id])
+        prepared.execute(cursor, sql, [item_id])
         return [_TAGS.build(row) for row in cursor.fetchall()]
 
 
