@@ -19,10 +19,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,6 +34,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from humas_portal.core.models import WorkUnit
 from humas_portal.core.ratelimit import GuardedFormMixin, ratelimit
+from humas_portal.core.templatetags.portal import tz_abbr
 
 from . import counters, selectors, subscriptions
 from .models import Category, PriorityProgram, Tag
@@ -229,8 +233,20 @@ def detail(request, slug):
         raise Http404(_("Berita tidak ditemukan."))
     _count_read(request, item.pk)
     image = item.featured_image
+    shown = localtime(item.published_at, item.unit.tzinfo)
     context = {
         "item": item,
+        "description": truncatechars(item.lead, 300),
+        "summary": truncatechars(item.lead, 200),
+        # As the date filter shows them: "c" in the active zone, and the
+        # unit's own zone for readers ("Sabtu, 21 November 2026, 09:00 WITA").
+        "published_iso": localtime(item.published_at).isoformat(),
+        "modified_iso": localtime(item.updated_at).isoformat(),
+        "published_shown": (
+            f"{WEEKDAYS[shown.weekday()]}, {shown.day} {MONTHS[shown.month]} {shown.year},"
+            f" {shown:%H:%M} {tz_abbr(item.unit)}"
+        ),
+        "unit_url": item.unit.get_absolute_url(),
         "tags": item.tag_list,
         "gallery": [
             {"image": photo, "url": photo.url_for("full"), "thumb": photo.url_for("card")}

@@ -160,8 +160,14 @@ def test_detail_shows_the_whole_item(client, org, topics, people):
     assert "<h1>KUA Sidoarjo Gelar Bimbingan Perkawinan</h1>" in page
     assert "Sebanyak 40 pasangan calon pengantin" in page
     assert "Sidoarjo —" in page  # the dateline opens the lead
-    # 01:30 UTC is 09:30 in Makassar (WITA), the unit's own zone.
-    assert "2 Maret 2026, 09:30 WITA" in page
+    # 01:30 UTC is 09:30 in Makassar (WITA), the unit's own zone, on a
+    # Monday; machines read the time in the site's zone (WIB).
+    assert '<time datetime="2026-03-02T08:30:00+07:00">Senin, 2 Maret 2026, 09:30 WITA</time>' in page
+    assert '<meta property="article:published_time" content="2026-03-02T08:30:00+07:00">' in page
+    assert (
+        '<meta name="description" content="Sebanyak 40 pasangan calon pengantin mengikuti bimbingan perkawinan.">'
+        in page
+    )
     assert "Siti Aminah" in page and "Ahmad Fauzi" in page
     assert "Bimas Islam" in page and "#nikah" in page
     assert str(PriorityProgram.LAYANAN_KEAGAMAAN.label) in page
