@@ -141,6 +141,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
 # The public site's fixed reads run as prepared statements on PostgreSQL
 # (humas_portal.core.prepared); off behind a pooler in transaction mode.
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_PREPARED_STATEMENTS:
+    # They are lookups by key or by a list of ids, planned once: without
+    # this PostgreSQL would plan the cards of a list anew on every run, its
+    # generic plan for "id = ANY(...)" being estimated for more rows than
+    # four. It only concerns prepared statements, which nothing else uses.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -19,7 +19,11 @@ one, set ``DATABASE_PREPARED_STATEMENTS=false``. On other databases, or
 with the setting off, the SQL is run as it is.
 
 Only queries whose best plan does not depend on the values belong here
-(lookups by a unique key or a list of ids): a generic plan suits them all.
+(lookups by a unique key or a list of ids): a generic plan suits them all,
+and the connection asks for it (``plan_cache_mode=force_generic_plan``, set
+with the setting). A generic plan cannot use a partial index whose
+condition compares a column with a parameter (the lists' indexes of
+published items): a query that needs one does not belong here.
 """
 
 from __future__ import annotations

@@ -142,3 +142,9 @@ def test_news_pages_run_prepared_reads_and_show_the_same(client, fresh_connectio
     # The same page but for the reads counted since.
     assert b"Dibaca 1 kali" in plain
     assert shown.replace(b"Dibaca 4 kali", b"Dibaca 1 kali") == plain
+
+
+def test_the_connection_plans_prepared_statements_once_for_every_value():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
