@@ -129,25 +129,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["timeout"] = 20
     _options["transaction_mode"] = "IMMEDIATE"
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_DISABLE_PARALLEL_QUERY", True
-):
+_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _postgres_setting(setting: str) -> None:
+    """Have every PostgreSQL session start with ``setting`` ("name=value")."""
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c {setting}".strip()
+
+
+if _POSTGRES and env_bool("DATABASE_DISABLE_PARALLEL_QUERY", True):
     # Many concurrent page requests share a few cores; parallel workers for
     # one query then only add process start-ups and contention (measured in
     # docs/benchmarks.md, finding 2b).
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c max_parallel_workers_per_gather=0".strip()
+    _postgres_setting("max_parallel_workers_per_gather=0")
 
 # The public site's fixed reads run as prepared statements on PostgreSQL
 # (humas_portal.core.prepared); off behind a pooler in transaction mode.
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_PREPARED_STATEMENTS:
+if _POSTGRES and DATABASE_PREPARED_STATEMENTS:
     # They are lookups by key or by a list of ids, planned once: without
     # this PostgreSQL would plan the cards of a list anew on every run, its
     # generic plan for "id = ANY(...)" being estimated for more rows than
     # four. It only concerns prepared statements, which nothing else uses.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
+    _postgres_setting("plan_cache_mode=force_generic_plan")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

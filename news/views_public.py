@@ -23,7 +23,6 @@ from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext_lazy
@@ -34,7 +33,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from humas_portal.core.models import WorkUnit
 from humas_portal.core.ratelimit import GuardedFormMixin, ratelimit
-from humas_portal.core.templatetags.portal import tz_abbr
+from humas_portal.core.templatetags.portal import unit_time
 
 from . import counters, selectors, subscriptions
 from .models import Category, PriorityProgram, Tag
@@ -233,19 +232,15 @@ def detail(request, slug):
         raise Http404(_("Berita tidak ditemukan."))
     _count_read(request, item.pk)
     image = item.featured_image
-    shown = localtime(item.published_at, item.unit.tzinfo)
     context = {
         "item": item,
         "description": truncatechars(item.lead, 300),
         "summary": truncatechars(item.lead, 200),
-        # As the date filter shows them: "c" in the active zone, and the
-        # unit's own zone for readers ("Sabtu, 21 November 2026, 09:00 WITA").
+        # As the date filter's "c" shows them, in the active zone.
         "published_iso": localtime(item.published_at).isoformat(),
         "modified_iso": localtime(item.updated_at).isoformat(),
-        "published_shown": (
-            f"{WEEKDAYS[shown.weekday()]}, {shown.day} {MONTHS[shown.month]} {shown.year},"
-            f" {shown:%H:%M} {tz_abbr(item.unit)}"
-        ),
+        # "Sabtu, 21 November 2026, 09:00 WITA": the unit's own zone.
+        "published_shown": unit_time(item.published_at, item.unit, weekday=True),
         "unit_url": item.unit.get_absolute_url(),
         "tags": item.tag_list,
         "gallery": [

@@ -5,9 +5,8 @@ lookups behind an uncached news page (an item by its slug with its unit,
 category and photo; its tags; the cards of four items) planning took longer
 than running: 0.56 ms against 0.10 ms for the item alone on the benchmark
 corpus (docs/benchmarks.md, finding 9). A statement prepared on the
-connection is planned with its parameters the first five times and then,
-when a plan that fits every parameter costs no more, kept: from then on it
-only runs.
+connection is planned once, for every value of its parameters, and from
+then on only runs.
 
 ``execute`` prepares a statement the second time it is run on the same
 connection (a connection kept for one request gains nothing from it), in

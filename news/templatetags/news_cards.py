@@ -10,15 +10,13 @@ function Django's autoescaping uses.
 """
 
 from html import escape
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.template.defaultfilters import truncatewords
-from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
-from humas_portal.core.templatetags.portal import tz_abbr
+from humas_portal.core.templatetags.portal import unit_time
 
 register = template.Library()
 
@@ -52,9 +50,8 @@ def news_card(item, *, show_lead: bool = False) -> SafeString:
     html.append(f'</p><h3><a href="{url}">{title}</a></h3>')
     if show_lead:
         html.append(f"<p>{escape(truncatewords(item.lead, LEAD_WORDS))}</p>")
-    shown = localtime(item.published_at, ZoneInfo(unit.timezone))
     html.append(
         f'<p class="muted"><time datetime="{localtime(item.published_at).isoformat()}">'
-        f"{shown.day} {MONTHS[shown.month]} {shown.year}, {shown:%H:%M} {tz_abbr(unit)}</time></p></article>"
+        f"{unit_time(item.published_at, unit)}</time></p></article>"
     )
     return mark_safe("".join(html))  # noqa: S308 - every value escaped above

@@ -6,6 +6,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from humas_portal.core.models import WorkUnit
+from humas_portal.core.templatetags.portal import unit_time
 
 
 def render(template: str, **context) -> str:
@@ -87,3 +88,15 @@ def test_the_language_switch_links_back_to_the_page_escaped():
         html = switch.render(Context({"request": request}))
     assert html.startswith('<a href="/akun/bahasa/id/?next=/cari/%3Fq%3D')
     assert html.endswith('rel="nofollow">Bahasa Indonesia</a> · <strong>English</strong>')
+
+
+def test_unit_time_writes_what_the_filters_write():
+    moment = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 09:30 on a Monday in Makassar
+    unit = WorkUnit(timezone="Asia/Makassar")
+    for language in ("id", "en"):
+        with translation.override(language):
+            filters = render('{{ t|in_unit_tz:unit|date:"l, j F Y, H:i" }} {{ unit|tz_abbr }}', t=moment, unit=unit)
+            assert unit_time(moment, unit, weekday=True) == filters
+            assert filters.split(", ", 1)[1] == unit_time(moment, unit)
+    with translation.override("id"):
+        assert unit_time(moment, unit, weekday=True) == "Senin, 2 Maret 2026, 09:30 WITA"

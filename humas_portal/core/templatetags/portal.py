@@ -10,7 +10,9 @@ from django.dispatch import receiver
 from django.templatetags.tz import do_timezone
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 
 register = template.Library()
 
@@ -35,6 +37,16 @@ def tz_abbr(unit):
     """WIB / WITA / WIT for a unit (or a zone name)."""
     name = getattr(unit, "timezone", unit)
     return _ZONE_ABBREVIATIONS.get(str(name), str(name))
+
+
+def unit_time(moment, unit, *, weekday: bool = False) -> str:
+    """An aware datetime as readers see it in the unit's own zone, written
+    as ``{{ moment|in_unit_tz:unit|date:"j F Y, H:i" }} {{ unit|tz_abbr }}``
+    would (``"l, j F Y, H:i"`` with ``weekday``): "21 November 2026, 09:00
+    WITA", without the template machinery."""
+    shown = localtime(moment, unit.tzinfo)
+    text = f"{shown.day} {MONTHS[shown.month]} {shown.year}, {shown:%H:%M} {tz_abbr(unit)}"
+    return f"{WEEKDAYS[shown.weekday()]}, {text}" if weekday else text
 
 
 @register.simple_tag(takes_context=True)
