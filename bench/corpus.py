@@ -91,7 +91,13 @@ NEWS_COLUMNS = (
     "decided_by_id",
     "featured_image_id",
     "unit_id",
+    "kanwil_id",
+    "kankemenag_id",
 )
+# The trigger that gives a written item its unit's offices (news.models:
+# NewsItem.kanwil); the generator writes them, and the load checks them
+# against the trigger (``_check_offices``).
+OFFICES_TRIGGER = "news_item_take_offices"
 # Every item is published: its tag rows carry its publication time (see
 # news.models.NewsTag), which the trigger named here would otherwise fill.
 TAG_COLUMNS = ("newsitem_id", "tag_id", "published_at")
@@ -359,7 +365,7 @@ def generate_chunk(index: int) -> tuple[bytes, bytes, Counter]:
     rare, rare_cw = _ctx["rare"], _ctx["rare_cw"]
     step = span / size
     for item_id in range(first, last + 1):
-        unit_id, author_id, verifier_id, place = units[
+        unit_id, author_id, verifier_id, place, kanwil_id, kankemenag_id = units[
             bisect_left(_ctx["unit_cw"], rng.random() * _ctx["unit_cw"][-1])
         ]
         published = start + timedelta(seconds=(item_id - 1) * step + rng.random() * step)
@@ -391,7 +397,7 @@ def generate_chunk(index: int) -> tuple[bytes, bytes, Counter]:
         items.write(
             f"{item_id}\tpublished\t{ts_sub}\t{_ts(decided)}\t\t{title}\t{slug}\t{lead}\t{body}\t\t{place}\t"
             f"{reporter}\t{editor}\t{program}\t{event_date}\t\\N\t{ts_pub}\t{ts_sub}\t{ts_pub}\t{views}\t"
-            f"{author_id}\t{category}\t{verifier_id}\t\\N\t{unit_id}\n"
+            f"{author_id}\t{category}\t{verifier_id}\t\\N\t{unit_id}\t{kanwil_id}\t{kankemenag_id}\n"
         )
         n_tags = rng.choice((0, 1, 1, 2, 2, 3, 4))
         if n_tags:
@@ -528,6 +534,38 @@ def _parallel(dsn: str, statements: list[str], workers: int = 2) -> None:
         raise errors[0]
 
 
+def _check_offices(dsn: str) -> None:
+    """The items were loaded with their offices, past the trigger that fills
+    them in the portal: the newest item of every unit is written again,
+    through the trigger, and must keep what it carries. Rolled back."""
+    conn = psycopg2.connect(dsn)  # not _connect: its sessions skip triggers
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                """
+                SELECT newest.id, newest.kanwil_id, newest.kankemenag_id
+                FROM core_workunit AS unit
+                CROSS JOIN LATERAL (
+                    SELECT item.id, item.kanwil_id, item.kankemenag_id FROM news_newsitem AS item
+                    WHERE item.unit_id = unit.id AND item.status = 'published'
+                    ORDER BY item.published_at DESC, item.id DESC LIMIT 1
+                ) AS newest
+                """
+            )
+            loaded = {row[0]: row[1:] for row in cur.fetchall()}
+            cur.execute(
+                "UPDATE news_newsitem SET unit_id = unit_id WHERE id = ANY(%s) "
+                "RETURNING id, kanwil_id, kankemenag_id",
+                [list(loaded)],
+            )
+            wrong = [row[0] for row in cur.fetchall() if loaded[row[0]] != row[1:]]
+    finally:
+        conn.rollback()
+        conn.close()
+    if wrong:
+        raise RuntimeError(f"{len(wrong)} items do not carry their unit's offices, e.g. {wrong[:5]}")
+
+
 def migrate(dsn: str, env: dict[str, str]) -> None:
     subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, str(BASE_DIR / "manage.py"), "migrate", "--verbosity", "0"],
@@ -562,6 +600,13 @@ def corpus_build(
 
     def office_of(unit: Unit) -> Unit:
         return unit if unit.id in offices else by_id[unit.parent_id]
+
+    def nearest(unit: Unit, kind: str) -> str:
+        """COPY text of the nearest unit of ``kind`` at or above ``unit``."""
+        for uid in reversed(unit.path.strip("/").split("/")):
+            if by_id[int(uid)].kind == kind:
+                return uid
+        return "\\N"
 
     anchor = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     span = timedelta(days=365)
@@ -657,7 +702,10 @@ def corpus_build(
         "seed": seed,
         "size": size,
         "tag_count": len(tags),
-        "units": [(u.id, u.id, UNIT_COUNT + office_of(u).id, u.place) for u in order],
+        "units": [
+            (u.id, u.id, UNIT_COUNT + office_of(u).id, u.place, nearest(u, "kanwil"), nearest(u, "kankemenag"))
+            for u in order
+        ],
         "start": (anchor - span).replace(tzinfo=None),
         "span_seconds": span.total_seconds(),
     }
@@ -685,6 +733,8 @@ def corpus_build(
         item_indexes = _secondary_indexes(cur, "news_newsitem")
         for name, _definition in item_indexes:
             cur.execute(f'DROP INDEX "{name}"')
+        # The rows carry their offices already (checked below).
+        cur.execute(f"ALTER TABLE news_newsitem DISABLE TRIGGER {OFFICES_TRIGGER}")
     cols = ", ".join(NEWS_COLUMNS)
     vector = SEARCH_VECTOR_SQL.format(t="s")
     halves = [(1, size // 2), (size // 2 + 1, size)] if size > 1 else [(1, size)]
@@ -697,6 +747,8 @@ def corpus_build(
             for low, high in halves
         ],
     )
+    with conn.cursor() as cur:
+        cur.execute(f"ALTER TABLE news_newsitem ENABLE TRIGGER {OFFICES_TRIGGER}")
     log(f"search vectors computed in {time.monotonic() - moved:.0f}s")
     indexed = time.monotonic()
     # The GIN index takes longest: start it first so the others share the
@@ -756,5 +808,6 @@ def corpus_build(
         if stale:
             raise RuntimeError(f"{stale} tag rows do not carry their item's publication time")
     conn.close()
+    _check_offices(dsn)
     log(f"corpus of {size:,} items built in {time.monotonic() - started:.0f}s")
     return meta

@@ -82,7 +82,7 @@ class UnitNewsFeed(LatestNewsFeed):
 
     def get_object(self, request, slug):
         unit = get_object_or_404(WorkUnit.objects.active(), slug=slug)
-        unit.subtree_ids = [u.pk for u in selectors.unit_subtree(unit)]
+        unit.subtree = selectors.unit_subtree(unit)
         return unit
 
     def title(self, obj):
@@ -95,7 +95,7 @@ class UnitNewsFeed(LatestNewsFeed):
         return _("Berita terbaru dari %(unit)s.") % {"unit": obj.name}
 
     def items(self, obj):
-        return selectors.feed_items(selectors.unit_news(obj.subtree_ids), limit=settings.NEWS_FEED_SIZE)
+        return selectors.feed_items(selectors.unit_news(obj, obj.subtree), limit=settings.NEWS_FEED_SIZE)
 
 
 class UnitNewsAtomFeed(UnitNewsFeed):

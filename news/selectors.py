@@ -34,7 +34,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from humas_portal.core.models import WorkUnit
+from humas_portal.core.models import UnitKind, WorkUnit
 
 from . import rows
 from .models import Category, NewsImage, NewsItem, NewsTag, PriorityProgram, Tag
@@ -427,13 +427,28 @@ def active_unit_with_subtree(slug: str) -> tuple[WorkUnit | None, list[WorkUnit]
     return unit, subtree if unit is not None else []
 
 
-def unit_news(unit_ids: Iterable[int]) -> QuerySet[NewsItem]:
-    """News of a unit and, for an office, of the units under it.
+# The office kinds whose news items carry them (NewsItem.kanwil, .kankemenag).
+OFFICE_COLUMNS = {UnitKind.KANWIL: "kanwil_id", UnitKind.KANKEMENAG: "kankemenag_id"}
 
-    Filtering on the ids (not a join on ``path``) lets PostgreSQL use
-    ``news_unit_published_idx`` for a satker.
+
+def unit_news(unit: WorkUnit, subtree: Iterable[WorkUnit]) -> QuerySet[NewsItem]:
+    """News of a unit and, for an office, of the units under it
+    (``subtree``, as ``unit_subtree`` gives it).
+
+    A Kanwil's or a Kankemenag's news is the news that carries it as its
+    office: one index of the office's own items, whose deep pages cost what
+    page 1 does. That is the subtree's news exactly unless another unit of
+    the same kind sits under it (an item carries the nearest one), which
+    the hierarchy never has but the data could: then, as for every other
+    unit, the news is filtered on the subtree's ids (not a join on
+    ``path``), which lets PostgreSQL use ``news_unit_published_idx`` for a
+    satker.
     """
-    return news_cards().filter(unit_id__in=list(unit_ids))
+    subtree = list(subtree)
+    column = OFFICE_COLUMNS.get(unit.kind)
+    if column and not any(other.kind == unit.kind and other.pk != unit.pk for other in subtree):
+        return news_cards().filter(**{column: unit.pk})
+    return news_cards().filter(unit_id__in=[other.pk for other in subtree])
 
 
 def category_news(category: Category) -> QuerySet[NewsItem]:

@@ -287,7 +287,7 @@ def unit(request, slug):
     )
     return _render_list(
         request,
-        _page_or_404(selectors.unit_news(u.pk for u in subtree), request, count_key=f"unit:{unit.pk}"),
+        _page_or_404(selectors.unit_news(unit, subtree), request, count_key=f"unit:{unit.pk}"),
         heading=unit.name,
         description=description,
         extra={
