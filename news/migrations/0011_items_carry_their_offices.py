@@ -28,8 +28,14 @@ and data fixes, and units are moved by ``WorkUnit.save`` and the admin; a
 stale copy would hide an office's news from its page or show another's.
 """
 
+from importlib import import_module
+
 import django.db.models.deletion
 from django.db import migrations, models
+
+# The tag rows' triggers (migration 0009) name news_newsitem; see
+# lift_tag_triggers.
+tag_rows = import_module("news.migrations.0009_tag_rows_carry_publication_time")
 
 # The values of UnitKind.KANWIL and UnitKind.KANKEMENAG, spelt out: a
 # migration must not change when the code does.
@@ -186,6 +192,23 @@ def drop_triggers(apps, schema_editor):
     _run(schema_editor, POSTGRES_BACKWARD if vendor == "postgresql" else SQLITE_BACKWARD)
 
 
+# Unapplying removes the two columns. SQLite cannot drop a column that is a
+# foreign key: Django copies the table to a new one, drops the old one and
+# gives the new one its name, and SQLite refuses that rename while a trigger
+# of another table (the tag rows') names the table that is gone. The tag
+# triggers are lifted for the removal and put back after it.
+
+
+def lift_tag_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        _run(schema_editor, tag_rows.SQLITE_BACKWARD)
+
+
+def restore_tag_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        _run(schema_editor, tag_rows.SQLITE_FORWARD)
+
+
 def _office(name: str):
     return migrations.AddField(
         model_name="newsitem",
@@ -219,8 +242,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Run backwards only: the last step of unapplying, and the one
+        # before the columns go (see lift_tag_triggers).
+        migrations.RunPython(migrations.RunPython.noop, restore_tag_triggers),
         _office("kanwil"),
         _office("kankemenag"),
+        migrations.RunPython(migrations.RunPython.noop, lift_tag_triggers),
         migrations.RunPython(create_triggers, drop_triggers),
         _published_index("kanwil"),
         _published_index("kankemenag"),

@@ -2,8 +2,12 @@
 ``.kankemenag``), kept by the database however the item is written or its
 unit moved; an office's page and feed are read from them."""
 
+import os
 import sqlite3
+import subprocess
+import sys
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -20,6 +24,9 @@ from .factories import NewsItemFactory
 pytestmark = pytest.mark.django_db
 
 migration = import_module("news.migrations.0011_items_carry_their_offices")
+tag_rows = import_module("news.migrations.0009_tag_rows_carry_publication_time")
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _offices(item):
@@ -221,3 +228,43 @@ def test_the_embedded_database_keeps_the_offices_by_the_same_rule():
 
     db.execute("UPDATE news_newsitem SET unit_id = 2 WHERE id = 2")
     assert offices() == [(1, 4, None), (2, 1, 2)]
+
+
+UNAPPLY_AND_REAPPLY = """
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+call_command("migrate", verbosity=0)
+call_command("migrate", "news", "0010", verbosity=0)
+call_command("migrate", "news", verbosity=0)
+with connection.cursor() as cursor:
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    print(" ".join(name for (name,) in cursor.fetchall() if name.startswith("news_")))
+"""
+
+
+def test_the_embedded_database_can_unapply_and_reapply_the_migration(tmp_path):
+    # SQLite rebuilds a table to drop a foreign key column, which the tag
+    # rows' triggers would refuse; they must be lifted and come back.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL"}
+    }
+    env.update(DJANGO_SETTINGS_MODULE="humas_portal.settings", VAR_DIR=str(tmp_path))
+    run = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", UNAPPLY_AND_REAPPLY],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert run.returncode == 0, run.stderr
+    triggers = run.stdout.split()
+    assert {"news_item_take_offices", "news_item_keep_offices", "news_unit_give_offices"} <= set(triggers)
+    created = [statement.split() for statement in tag_rows.SQLITE_FORWARD]
+    tag_triggers = {words[2] for words in created if words[:2] == ["CREATE", "TRIGGER"]}
+    assert tag_triggers and tag_triggers <= set(triggers)
