@@ -15,6 +15,7 @@ from .workflow import ComplaintStatus
 
 
 @shared_task(
+    name="dumas.send_notification",
     acks_late=True,
     autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=30,
@@ -24,7 +25,7 @@ def send_notification(notification_id: int) -> bool:
     return notifications.notification_send(notification_id=notification_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="dumas.send_pending_notifications", acks_late=True)
 def send_pending_notifications() -> int:
     ids = notifications.pending_notification_ids()
     for notification_id in ids:
@@ -32,14 +33,14 @@ def send_pending_notifications() -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="dumas.remind_overdue", acks_late=True)
 def remind_overdue() -> int:
     now = timezone.now()
     ids = list(Complaint.objects.overdue(now).values_list("pk", flat=True)[:1000])
     return sum(services.complaint_remind_overdue(complaint_id=pk, now=now) for pk in ids)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="dumas.close_answered", acks_late=True)
 def close_answered() -> int:
     now = timezone.now()
     cutoff = now - timedelta(days=settings.DUMAS_AUTOCLOSE_DAYS)

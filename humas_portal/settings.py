@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "socialmedia",
     "ppid",
     "dumas",
-    "humas_portal.monitoring",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -194,31 +194,33 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app owns its block; beat sweeps make the portal robust to lost tasks.
+# Tasks are named "<app>.<task>" in their decorator, not by module path, so an
+# entry (and a message already queued) survives moving the module.
 CELERY_BEAT_SCHEDULE = {
     # news
     # Scheduled news is published by this sweep within seconds of its time;
     # expiry keeps sweeps from piling up while no worker is running.
-    "news-publish-due": {"task": "news.tasks.publish_due_news", "schedule": 5.0, "options": {"expires": 4}},
-    "news-flush-view-counts": {"task": "news.tasks.flush_view_counts", "schedule": 60.0},
+    "news-publish-due": {"task": "news.publish_due_news", "schedule": 5.0, "options": {"expires": 4}},
+    "news-flush-view-counts": {"task": "news.flush_view_counts", "schedule": 60.0},
     # socialmedia
-    "socialmedia-sweep-deliveries": {"task": "socialmedia.tasks.sweep_deliveries", "schedule": 60.0},
-    "socialmedia-refresh-engagement": {"task": "socialmedia.tasks.refresh_engagement", "schedule": 3600.0},
+    "socialmedia-sweep-deliveries": {"task": "socialmedia.sweep_deliveries", "schedule": 60.0},
+    "socialmedia-refresh-engagement": {"task": "socialmedia.refresh_engagement", "schedule": 3600.0},
     # ppid
     # Hourly sweeps: each reminder and each closing happens once whatever the
     # run, and a reminder waits for office hours in the unit's own zone.
-    "ppid-deadline-reminders": {"task": "ppid.tasks.send_deadline_reminders", "schedule": 3600.0},
-    "ppid-close-settled": {"task": "ppid.tasks.close_settled_requests", "schedule": 3600.0},
-    "ppid-purge-identity": {"task": "ppid.tasks.purge_identity_data", "schedule": 3600.0},
+    "ppid-deadline-reminders": {"task": "ppid.send_deadline_reminders", "schedule": 3600.0},
+    "ppid-close-settled": {"task": "ppid.close_settled_requests", "schedule": 3600.0},
+    "ppid-purge-identity": {"task": "ppid.purge_identity_data", "schedule": 3600.0},
     # dumas
-    "dumas-send-notifications": {"task": "dumas.tasks.send_pending_notifications", "schedule": 300.0},
-    "dumas-remind-overdue": {"task": "dumas.tasks.remind_overdue", "schedule": 3600.0},
-    "dumas-close-answered": {"task": "dumas.tasks.close_answered", "schedule": 3600.0},
+    "dumas-send-notifications": {"task": "dumas.send_pending_notifications", "schedule": 300.0},
+    "dumas-remind-overdue": {"task": "dumas.remind_overdue", "schedule": 3600.0},
+    "dumas-close-answered": {"task": "dumas.close_answered", "schedule": 3600.0},
     # monitoring
     # Hourly: each office's weekly email goes once a week, after Monday 07:00
     # in the office's own zone, whichever run comes first after that.
-    "monitoring-weekly-digests": {"task": "humas_portal.monitoring.tasks.send_weekly_digests", "schedule": 3600.0},
+    "monitoring-weekly-digests": {"task": "monitoring.send_weekly_digests", "schedule": 3600.0},
     # Evaluation exports whose task was lost or whose worker died.
-    "monitoring-requeue-exports": {"task": "humas_portal.monitoring.tasks.requeue_stale_exports", "schedule": 300.0},
+    "monitoring-requeue-exports": {"task": "monitoring.requeue_stale_exports", "schedule": 300.0},
 }
 
 # --- Authentication -------------------------------------------------------------

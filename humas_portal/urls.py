@@ -14,7 +14,7 @@ urlpatterns = [
     path("medsos/", include("socialmedia.urls")),
     path("ppid/", include("ppid.urls")),
     path("pengaduan/", include("dumas.urls")),
-    path("pemantauan/", include("humas_portal.monitoring.urls")),
+    path("pemantauan/", include("monitoring.urls")),
     path("", include("news.urls")),
 ]
 

@@ -39,7 +39,7 @@ RETRY_POLICY = {
 SWEEP_BATCH_SIZE = services.PUBLISH_BATCH_SIZE
 
 
-@shared_task(acks_late=True, **RETRY_POLICY)
+@shared_task(name="news.publish_news", acks_late=True, **RETRY_POLICY)
 def publish_news(item_id: int) -> bool:
     """Publish the due items, this one among them if it is approved and due;
     ``False`` when someone else published it, or it was unpublished or
@@ -47,7 +47,7 @@ def publish_news(item_id: int) -> bool:
     return services.news_publish(item_id=item_id)
 
 
-@shared_task(acks_late=True, ignore_result=True, **RETRY_POLICY)
+@shared_task(name="news.publish_due_news", acks_late=True, ignore_result=True, **RETRY_POLICY)
 def publish_due_news() -> int:
     """The beat sweep (every few seconds): publish every approved item whose
     time has come, through the same service as the task.
@@ -62,7 +62,7 @@ def publish_due_news() -> int:
     return len(published)
 
 
-@shared_task(acks_late=True, **RETRY_POLICY)
+@shared_task(name="news.make_image_renditions", acks_late=True, **RETRY_POLICY)
 def make_image_renditions(image_id: int) -> bool:
     made = images.news_image_make_renditions(image_id=image_id)
     # Public pages show a published item's photo through its renditions.
@@ -71,7 +71,7 @@ def make_image_renditions(image_id: int) -> bool:
     return made
 
 
-@shared_task(ignore_result=True, **RETRY_POLICY)
+@shared_task(name="news.flush_view_counts", ignore_result=True, **RETRY_POLICY)
 def flush_view_counts() -> int:
     """Beat task (every minute): move the pending read counts into the
     database."""

@@ -13,12 +13,18 @@ from . import notifications, services
 from .models import PpidRequest, RequestStatus
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), max_retries=5, default_retry_delay=120)
+@shared_task(
+    name="ppid.send_request_email",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    max_retries=5,
+    default_retry_delay=120,
+)
 def send_request_email(request_id: int, kind: str, key: str = "") -> int:
     return notifications.ppid_email_send(request_id=request_id, kind=kind, key=key)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="ppid.send_deadline_reminders", acks_late=True)
 def send_deadline_reminders() -> int:
     """Beat: queue every reminder that is due and not yet sent."""
     pending = notifications.due_reminders()
@@ -27,7 +33,7 @@ def send_deadline_reminders() -> int:
     return len(pending)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="ppid.close_settled_requests", acks_late=True)
 def close_settled_requests() -> int:
     """Beat: close answered requests whose objection and Komisi Informasi
     windows have run out."""
@@ -37,7 +43,7 @@ def close_settled_requests() -> int:
     return closed
 
 
-@shared_task(acks_late=True)
+@shared_task(name="ppid.purge_identity_data", acks_late=True)
 def purge_identity_data() -> int:
     """Beat: erase identity data of requests closed longer than the
     retention period."""

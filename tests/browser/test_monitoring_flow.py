@@ -7,8 +7,8 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from humas_portal.monitoring import services
-from humas_portal.monitoring.models import EvaluationExport
+from monitoring import services
+from monitoring.models import EvaluationExport
 
 # The monitoring suite's data fixtures; the browser fixtures come from this
 # folder's conftest (importing those here would start a second Playwright).

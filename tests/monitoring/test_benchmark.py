@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from humas_portal.core.workflow import ReviewStatus
-from humas_portal.monitoring import benchmark, selectors
+from monitoring import benchmark, selectors
 from news.models import NewsItem
 from socialmedia.models import Delivery, DeliveryState
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from humas_portal.core.models import UnitKind
-from humas_portal.monitoring import selectors
+from monitoring import selectors
 from news.models import PriorityProgram as P
 from tests.factories import WorkUnitFactory
 
@@ -151,20 +151,17 @@ def test_dumas_complaints_open_and_overdue(page, scene):
     assert page["dumas-overdue"] == "2"
 
 
-def test_median_in_python_matches_postgresql(scene):
-    """The embedded SQLite default computes approval times in Python; both
-    ways give the same figures."""
+def test_approval_times_per_unit_and_overall(scene):
+    """Median and average hours per unit and for the office as a whole; the
+    overall median is the median of every item (10 h), not of the units'
+    medians (4 h and 15 h)."""
     ids = [scene.office.pk, scene.bangil.pk, scene.man.pk, scene.kua_beji.pk, scene.mtsn.pk]
     period = selectors.last_twelve_months(WIB, NOW)
-    in_sql = selectors.approval_times(ids, period)
-    in_python = selectors.approval_times_in_python(ids, period)
-    assert in_sql[1].decided == in_python[1].decided == 5
-    assert in_sql[1].median_hours == pytest.approx(in_python[1].median_hours) == 10
-    assert in_sql[1].average_hours == pytest.approx(in_python[1].average_hours) == 9.6
-    assert in_sql[0].keys() == in_python[0].keys()
-    for unit_id, stats in in_sql[0].items():
-        assert stats.median_hours == pytest.approx(in_python[0][unit_id].median_hours)
-        assert stats.average_hours == pytest.approx(in_python[0][unit_id].average_hours)
+    per_unit, overall = selectors.approval_times(ids, period)
+    assert (overall.decided, overall.median_hours, overall.average_hours) == (5, 10, pytest.approx(9.6))
+    assert per_unit.keys() == {scene.bangil.pk, scene.man.pk}
+    assert (per_unit[scene.bangil.pk].median_hours, per_unit[scene.bangil.pk].average_hours) == (4, 6)
+    assert (per_unit[scene.man.pk].median_hours, per_unit[scene.man.pk].average_hours) == (15, 15)
 
 
 def test_months_are_read_in_the_office_zone(org, frozen):

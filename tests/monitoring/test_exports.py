@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from humas_portal.core.audit import history_for
-from humas_portal.monitoring import exports, services, tasks
-from humas_portal.monitoring.models import EvaluationExport, ExportStatus, ExportStep
+from monitoring import exports, services, tasks
+from monitoring.models import EvaluationExport, ExportStatus, ExportStep
 
 from .conftest import NOW
 from .helpers import pdf_strings, sheet_rows

@@ -145,7 +145,7 @@ def test_query_count_does_not_grow_with_units(client, mon, org, frozen, django_a
 )
 def test_period_choices(choice, first, last):
     """On 18 June 2025 each choice covers these whole days."""
-    from humas_portal.monitoring.forms import PeriodForm
+    from monitoring.forms import PeriodForm
 
     form = PeriodForm({"periode": choice}, tz=WIB, now=NOW)
     period = form.period()

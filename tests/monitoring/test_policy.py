@@ -2,7 +2,7 @@
 
 import pytest
 
-from humas_portal.monitoring import policy
+from monitoring import policy
 
 pytestmark = pytest.mark.django_db
 

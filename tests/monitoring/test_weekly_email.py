@@ -10,8 +10,8 @@ from django.core import mail
 
 from humas_portal.core.models import Role
 from humas_portal.core.workflow import ReviewStatus
-from humas_portal.monitoring import selectors, services, tasks
-from humas_portal.monitoring.models import DigestStatus, WeeklyDigest
+from monitoring import selectors, services, tasks
+from monitoring.models import DigestStatus, WeeklyDigest
 from tests.factories import UserFactory, grant
 
 from .conftest import NOW, WIB

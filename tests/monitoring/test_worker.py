@@ -16,8 +16,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from humas_portal.core.audit import history_for
-from humas_portal.monitoring import tasks
-from humas_portal.monitoring.models import EvaluationExport, ExportStatus
+from monitoring import tasks
+from monitoring.models import EvaluationExport, ExportStatus
 from tests.celery_workers import running_workers, wait_for
 
 from .factories import published

@@ -84,7 +84,7 @@ def test_an_approved_item_is_published_by_a_real_worker(people, org, workers, ma
     item.refresh_from_db()
     assert item.published_at is not None
     assert publish_entries(item.pk) == 1
-    assert "Task news.tasks.publish_news[" in workers.logs()
+    assert "Task news.publish_news[" in workers.logs()
     notices = [m for m in sent_emails(mail_dir) if people.kontributor.email in m["To"]]
     assert len(notices) == 1, "the author hears once that the item is out"
 
@@ -121,7 +121,7 @@ def test_two_workers_racing_on_the_same_due_items_publish_each_once(people, org,
     notices = [m for m in sent_emails(mail_dir) if people.kontributor.email in m["To"]]
     assert len(notices) == len(ids), "one notice per item, not one per task"
     for number in (0, 1):
-        assert "Task news.tasks.publish_news[" in workers.log_of(number), "both workers took part"
+        assert "Task news.publish_news[" in workers.log_of(number), "both workers took part"
     assert "Traceback" not in workers.logs()
 
 

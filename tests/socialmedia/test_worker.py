@@ -54,7 +54,7 @@ def test_duplicate_tasks_in_two_workers_post_each_pair_once(org, make_approved, 
     )
     # Give the remaining duplicates time to be consumed, then count.
     wait_for(
-        lambda: workers.logs().count("socialmedia.tasks.publish_delivery[") >= 2 * (1 + 3) * 2,
+        lambda: workers.logs().count("socialmedia.publish_delivery[") >= 2 * (1 + 3) * 2,
         message=f"every duplicate task to run\n{workers.logs()}",
     )
     assert len(fake.calls_to("facebook", "create")) == 1
@@ -83,7 +83,7 @@ def test_a_worker_killed_during_the_platform_call_does_not_post_twice(org, make_
     workers.start(count=1)
     tasks.publish_delivery.delay(delivery.pk)
     wait_for(
-        lambda: "socialmedia.tasks.publish_delivery[" in workers.log_of(-1),
+        lambda: "socialmedia.publish_delivery[" in workers.log_of(-1),
         message="the new worker to run the task",
     )
     # Past the lease, the sweep hands the delivery to the check, which finds

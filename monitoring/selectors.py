@@ -42,7 +42,6 @@ office, so the zone-aware equivalent is written here (``_ppid_overdue_q``).
 
 from __future__ import annotations
 
-import statistics
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -299,13 +298,10 @@ def approval_times(unit_ids: list[int], period: Period) -> tuple[dict[int, Appro
     items were decided in the period, and the median and average hours from
     submission to decision.
 
-    On PostgreSQL one query computes both levels: ``GROUPING SETS`` reads
-    the decided items once and aggregates them per unit and in total (the
-    median cannot be derived from the units' medians). Other databases (the
-    embedded SQLite default) get the durations and compute in Python.
+    One query computes both levels: ``GROUPING SETS`` reads the decided
+    items once and aggregates them per unit and in total (the median cannot
+    be derived from the units' medians).
     """
-    if connection.vendor != "postgresql":
-        return approval_times_in_python(unit_ids, period)
     durations = (
         _decided_in(unit_ids, period)
         .annotate(seconds=_EpochSeconds(F("decided_at") - F("submitted_at")))
@@ -330,25 +326,6 @@ def approval_times(unit_ids: list[int], period: Period) -> tuple[dict[int, Appro
             else:
                 per_unit[unit_id] = stats
     return per_unit, overall
-
-
-def approval_times_in_python(
-    unit_ids: list[int], period: Period
-) -> tuple[dict[int, ApprovalStats], ApprovalStats]:
-    """``approval_times`` for databases without a median aggregate."""
-    durations: dict[int, list[float]] = defaultdict(list)
-    for unit_id, submitted_at, decided_at in _decided_in(unit_ids, period).values_list(
-        "unit_id", "submitted_at", "decided_at"
-    ):
-        durations[unit_id].append((decided_at - submitted_at).total_seconds() / SECONDS_PER_HOUR)
-
-    def stats(hours: list[float]) -> ApprovalStats:
-        if not hours:
-            return ApprovalStats()
-        return ApprovalStats(len(hours), statistics.median(hours), statistics.fmean(hours))
-
-    everything = [hours for values in durations.values() for hours in values]
-    return {unit_id: stats(values) for unit_id, values in durations.items()}, stats(everything)
 
 
 def _today_by_zone(now: datetime) -> dict[str, date]:

@@ -1,5 +1,5 @@
 """Time the monitoring dashboard on a large office in a database of its own
-(see ``humas_portal.monitoring.benchmark`` and docs/benchmarks-dashboard.md)."""
+(see ``monitoring.benchmark`` and docs/benchmarks-dashboard.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from humas_portal.monitoring import benchmark
+from monitoring import benchmark
 
 
 class Command(BaseCommand):

@@ -24,7 +24,7 @@ RETRY_POLICY = {
 }
 
 
-@shared_task(acks_late=True, ignore_result=True, **RETRY_POLICY)
+@shared_task(name="monitoring.send_weekly_digests", acks_late=True, ignore_result=True, **RETRY_POLICY)
 def send_weekly_digests() -> int:
     """The hourly beat sweep: create this week's email row of each office
     whose Monday 07:00 has come and queue the ones not sent yet. Does
@@ -35,17 +35,17 @@ def send_weekly_digests() -> int:
     return len(pending)
 
 
-@shared_task(acks_late=True, ignore_result=True, **RETRY_POLICY)
+@shared_task(name="monitoring.send_office_digest", acks_late=True, ignore_result=True, **RETRY_POLICY)
 def send_office_digest(digest_id: int) -> bool:
     return services.weekly_digest_send(digest_id=digest_id)
 
 
-@shared_task(acks_late=True, ignore_result=True, **RETRY_POLICY)
+@shared_task(name="monitoring.build_evaluation_export", acks_late=True, ignore_result=True, **RETRY_POLICY)
 def build_evaluation_export(export_id: int) -> bool:
     return services.evaluation_export_run(export_id=export_id)
 
 
-@shared_task(acks_late=True, ignore_result=True, **RETRY_POLICY)
+@shared_task(name="monitoring.requeue_stale_exports", acks_late=True, ignore_result=True, **RETRY_POLICY)
 def requeue_stale_exports() -> int:
     """Every five minutes: queue again the exports whose task was lost or
     whose worker died; the claim in the service lets only one build each."""
