@@ -166,7 +166,8 @@ def bench_env(opts: Options, tmp: Path, port: int) -> dict[str, str]:
     env = {k: os.environ[k] for k in keep if k in os.environ}
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "humas_portal.settings",
+            # Production settings with the bare page added (bench/urls.py).
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),

@@ -3,11 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from bench.views import bare as bench_bare
-
 urlpatterns = [
-    # The benchmark's baseline page (see docs/benchmarks.md).
-    path("_bench/bare/", bench_bare, name="bench_bare"),
     path("admin/", admin.site.urls),
     path("akun/", include("humas_portal.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
