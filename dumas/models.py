@@ -3,23 +3,21 @@ QR locations that lead to the form, and the outbox of notifications."""
 
 from __future__ import annotations
 
-import os
 import secrets
 import uuid
 import zoneinfo
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from humas_portal.core.crypto import EncryptedTextField
 from humas_portal.core.models import UnitTimeZone, WorkUnit
+from humas_portal.core.storage import private_storage
 
 from .workflow import (
     OPEN_STATUSES,
@@ -30,34 +28,6 @@ from .workflow import (
     IdentityMode,
     Violation,
 )
-
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Files kept under ``PRIVATE_MEDIA_ROOT``, outside ``MEDIA_ROOT``: they
-    have no URL and are served only by a view that checks permission.
-
-    The location is read from settings on every use (not frozen when models
-    load), so a deployment or a test that moves it is honoured.
-    """
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL.")
-
-
-private_storage = PrivateStorage()
 
 
 def _location_token() -> str:

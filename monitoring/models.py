@@ -7,42 +7,13 @@ social-media, PPID and Dumas tables each time (see ``selectors``).
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from humas_portal.core.models import WorkUnit
-
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Files under ``PRIVATE_MEDIA_ROOT``: no URL of their own, served only by
-    a view that checks permission. The location is read on every use, so a
-    deployment or a test that moves it is honoured (and migrations do not
-    freeze a path)."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-    def url(self, name):
-        raise ValueError("Evaluation exports have no public URL; serve them through a view.")
-
-
-private_storage = PrivateStorage()
+from humas_portal.core.storage import private_storage
 
 
 class ExportStatus(models.TextChoices):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from humas_portal.core.audit import audit_record
 from humas_portal.core.models import Role, RoleAssignment, User, WorkUnit
 from humas_portal.core.notify import send_templated_email
+from humas_portal.core.storage import private_storage
 
 from . import exports, policy, selectors
 from .models import (
@@ -33,7 +34,6 @@ from .models import (
     ExportStatus,
     ExportStep,
     WeeklyDigest,
-    private_storage,
 )
 
 logger = logging.getLogger(__name__)

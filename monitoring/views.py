@@ -19,10 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from humas_portal.core.models import WorkUnit
+from humas_portal.core.storage import private_storage
 
 from . import policy, selectors, services
 from .forms import ExportForm, PeriodForm
-from .models import EvaluationExport, ExportStatus, ExportStep, private_storage
+from .models import EvaluationExport, ExportStatus, ExportStep
 
 # Leaderboard columns that ``?sort=`` accepts, in the order shown.
 LEADERBOARD_COLUMNS = ("unit", "berita", "medsos", "program", "skor")

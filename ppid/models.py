@@ -20,9 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from humas_portal.core.crypto import EncryptedTextField, mask
 from humas_portal.core.models import UnitKind, WorkUnit
+from humas_portal.core.storage import private_storage
 from humas_portal.core.workdays import add_working_days, working_days_between
-
-from .storage import private_storage
 
 # Units that run their own PPID: offices, and PTKN and Balai which the domain
 # notes have their own PPID unit although they sit under an office.
@@ -284,6 +283,9 @@ class DipDocument(models.Model):
     )
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("judul dokumen"), max_length=200)
+    # Private although the DIP is public: an entry can be reclassified as
+    # exempt at any time, and a file reachable under MEDIA_URL would stay
+    # reachable after that.
     file = models.FileField(_("berkas"), storage=private_storage, upload_to="ppid/dip/%Y/", max_length=255)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import dumas.models
 import humas_portal.core.crypto
+import humas_portal.core.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -106,7 +107,7 @@ class Migration(migrations.Migration):
             name='ComplaintAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=dumas.models.PrivateStorage(), upload_to=dumas.models._attachment_path, verbose_name='berkas')),
+                ('file', models.FileField(storage=humas_portal.core.storage.PrivateStorage(), upload_to=dumas.models._attachment_path, verbose_name='berkas')),
                 ('kind', models.CharField(choices=[('image', 'Foto'), ('pdf', 'PDF')], max_length=10, verbose_name='jenis')),
                 ('size', models.PositiveIntegerField(verbose_name='ukuran')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='diunggah')),

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import humas_portal.core.crypto
-import ppid.storage
+import humas_portal.core.storage
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('title', models.CharField(max_length=200, verbose_name='judul dokumen')),
-                ('file', models.FileField(max_length=255, storage=ppid.storage.private_storage, upload_to='ppid/dip/%Y/', verbose_name='berkas')),
+                ('file', models.FileField(max_length=255, storage=humas_portal.core.storage.PrivateStorage(), upload_to='ppid/dip/%Y/', verbose_name='berkas')),
                 ('original_name', models.CharField(max_length=255)),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveBigIntegerField(default=0)),
@@ -197,7 +197,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('perpanjangan', 'Pemberitahuan perpanjangan waktu'), ('pemberitahuan', 'Pemberitahuan tertulis'), ('tanggapan_keberatan', 'Tanggapan atas keberatan')], max_length=30, verbose_name='jenis')),
                 ('number', models.CharField(max_length=100, verbose_name='nomor surat')),
                 ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='tanggal')),
-                ('file', models.FileField(max_length=255, storage=ppid.storage.private_storage, upload_to='ppid/surat/%Y/')),
+                ('file', models.FileField(max_length=255, storage=humas_portal.core.storage.PrivateStorage(), upload_to='ppid/surat/%Y/')),
                 ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='ppid.ppidrequest')),
             ],
             options={
@@ -212,7 +212,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('kind', models.CharField(choices=[('identitas', 'Dokumen identitas (KTP/akta badan hukum)'), ('kuasa', 'Surat kuasa')], max_length=20, verbose_name='jenis')),
-                ('file', models.FileField(max_length=255, storage=ppid.storage.private_storage, upload_to='ppid/identitas/%Y/')),
+                ('file', models.FileField(max_length=255, storage=humas_portal.core.storage.PrivateStorage(), upload_to='ppid/identitas/%Y/')),
                 ('original_name', models.CharField(max_length=255)),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveBigIntegerField(default=0)),
@@ -246,7 +246,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('file', models.FileField(max_length=255, storage=ppid.storage.private_storage, upload_to='ppid/jawaban/%Y/')),
+                ('file', models.FileField(max_length=255, storage=humas_portal.core.storage.PrivateStorage(), upload_to='ppid/jawaban/%Y/')),
                 ('original_name', models.CharField(max_length=255, verbose_name='nama berkas')),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveBigIntegerField(default=0)),
