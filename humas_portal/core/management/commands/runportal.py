@@ -1,8 +1,10 @@
 """Run the whole portal on one machine: the web server, a Celery worker and
 the beat scheduler, supervised together.
 
-This is what ``bin/run`` starts. It migrates, loads the demo data into an
-empty database, then starts the three processes and watches them: Ctrl+C or
+This is what ``bin/run`` starts. Without ``DATABASE_URL`` it first starts the
+embedded PostgreSQL server in ``VAR_DIR`` (and stops it at the end). It
+migrates, loads the demo data into an empty database, then starts the three
+processes and watches them: Ctrl+C or
 SIGTERM stops all of them, and if one of them dies the others are stopped
 too and the command exits non-zero, so a broken worker is never left
 unnoticed behind a working web page. Production runs the same three
@@ -12,6 +14,7 @@ processes under systemd instead (see the README).
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import os
 import signal
 import socket
@@ -26,6 +29,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from humas_portal.core import embedded_db
 from humas_portal.core.folders import ensure_local_folders
 from humas_portal.core.management.commands.seed_demo import demo_password, print_logins
 from humas_portal.core.models import WorkUnit
@@ -75,7 +79,10 @@ class Command(BaseCommand):
             default=int(os.environ.get("PORT") or 8000),
             help=_("port web (bawaan: PORT atau 8000)"),
         )
-        parser.add_argument("--host", default="0.0.0.0", help=_("alamat yang didengar server web"))  # noqa: S104
+        # Loopback unless asked: the demo's password is public.
+        parser.add_argument(
+            "--host", default="127.0.0.1", help=_("alamat yang didengar server web (bawaan: 127.0.0.1)")
+        )
         parser.add_argument(
             "--reload", action="store_true", help=_("muat ulang server web saat kode berubah")
         )
@@ -86,6 +93,47 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, host: str, reload: bool, no_demo: bool, **options):
         self._seeded = False
         ensure_local_folders()
+        # Held until this process ends: a second runportal on the same data
+        # would start a second set of processes (and share the embedded
+        # server) behind the first one's back.
+        self._lock = self._take_lock()
+        pgdata = embedded_db.data_dir(settings.VAR_DIR) if settings.EMBEDDED_DATABASE else None
+        if pgdata is not None:
+            self.stdout.write(_("Menjalankan PostgreSQL bawaan di %(path)s …") % {"path": pgdata})
+            self._database_url = embedded_db.start(pgdata, settings.DATABASES["default"]["NAME"])
+        try:
+            self._run(port=port, host=host, reload=reload, no_demo=no_demo)
+        finally:
+            if pgdata is not None:
+                from django.db import connections
+
+                connections.close_all()
+                embedded_db.stop(pgdata)
+                self.stdout.write(_("PostgreSQL bawaan dihentikan."))
+
+    def _take_lock(self):
+        path = Path(settings.VAR_DIR) / "runportal.lock"
+        handle = path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            handle.close()
+            raise CommandError(
+                _(
+                    "Portal sudah berjalan dengan data di %(var)s (pid %(pid)s). Hentikan dulu dengan "
+                    "Ctrl+C di terminalnya, atau atur VAR_DIR lain untuk portal kedua."
+                )
+                % {"var": settings.VAR_DIR, "pid": holder}
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        return handle
+
+    def _run(self, *, port: int, host: str, reload: bool, no_demo: bool) -> None:
         call_command("migrate", interactive=False, verbosity=1, stdout=self.stdout)
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
@@ -167,6 +215,7 @@ class Command(BaseCommand):
                     # unless SITE_URL says where the portal really lives.
                     env={
                         **os.environ,
+                        **self._child_database(),
                         "PYTHONUNBUFFERED": "1",
                         "SITE_URL": os.environ.get("SITE_URL") or f"http://localhost:{port}",
                     },
@@ -194,6 +243,12 @@ class Command(BaseCommand):
             self._stop(children)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+    def _child_database(self) -> dict[str, str]:
+        # The children connect to the server this process started, wherever
+        # its socket ended up.
+        url = getattr(self, "_database_url", None)
+        return {"DATABASE_URL": url} if url else {}
 
     def _announce(self, port: int) -> None:
         self.stdout.write("")
