@@ -44,10 +44,14 @@ PUBLIC_DIP_ORDER = [DipCategory.BERKALA, DipCategory.SERTA_MERTA, DipCategory.SE
 
 def _private(response: HttpResponse) -> HttpResponse:
     """Pages behind a tracking link: never cached, never indexed, and the
-    link never leaks to another site through the Referer header."""
+    link never leaks to another site through the Referer header.
+
+    ``same-origin`` rather than ``no-referrer``: under ``no-referrer``
+    Chromium posts the page's forms with ``Origin: null``, which Django's
+    CSRF check refuses, so the objection form could not be sent."""
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -160,6 +160,8 @@ def test_filing_a_request_gives_a_number_and_a_private_link_by_email(
     assert "6 April 2026" in page.text
     assert page["Cache-Control"].startswith("private")
     assert "noindex" in page["X-Robots-Tag"]
+    # The link stays on the portal; its own forms still get an Origin header.
+    assert page["Referrer-Policy"] == "same-origin"
 
 
 def test_form_rejects_a_bad_nik_and_missing_identity_document_in_indonesian(client, org):

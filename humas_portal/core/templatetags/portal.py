@@ -5,10 +5,8 @@ from urllib.parse import quote
 
 from django import template
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.templatetags.tz import do_timezone
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.safestring import SafeString, mark_safe
@@ -60,57 +58,6 @@ def query_transform(context, **kwargs):
         else:
             query[key] = value
     return query.urlencode()
-
-
-# --- Fragments that are the same on every request ---------------------------------
-#
-# The header of every page holds a dozen links and labels: a dozen reverse()
-# and translation lookups, a third of an uncached news page's template time
-# on the benchmark machine (docs/benchmarks.md, finding 9). They only change
-# with the code, the settings and the language.
-
-_fixed: dict[tuple, SafeString] = {}
-
-
-@receiver(setting_changed)
-def _forget_fixed(**kwargs) -> None:
-    _fixed.clear()
-
-
-class FixedNode(template.Node):
-    def __init__(self, name: str, nodelist: template.NodeList):
-        self.name = name
-        self.nodelist = nodelist
-
-    def render(self, context) -> SafeString:
-        page = context.template.name if context.template is not None else None
-        if page is None or settings.DEBUG:
-            # A template from a string has no name to keep it under; in
-            # development, templates change while the server runs.
-            return self.nodelist.render(context)
-        key = (self.name, page, translation.get_language(), get_script_prefix(), get_urlconf())
-        html = _fixed.get(key)
-        if html is None:
-            html = _fixed[key] = self.nodelist.render(context)
-        return html
-
-
-@register.tag
-def fixed(parser, token):
-    """``{% fixed "name" %}…{% endfixed %}``: a fragment rendered once per
-    process for each page template and language, and kept.
-
-    Only for markup that depends on nothing but the code, the settings and
-    the active language: links, labels, the blocks a page template fills
-    with such markup. Never the visitor (signed in or not, a CSRF token),
-    the request or the data.
-    """
-    bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError("{% fixed %} takes one quoted name")
-    nodelist = parser.parse(("endfixed",))
-    parser.delete_first_token()
-    return FixedNode(bits[1][1:-1], nodelist)
 
 
 @register.simple_tag(takes_context=True)
