@@ -94,6 +94,37 @@ class TokenGrant:
 
 
 @dataclass(frozen=True)
+class OAuthRefresh:
+    """How a platform renews an access token with its refresh token (the
+    OAuth 2.0 ``refresh_token`` grant): where to post it, which settings hold
+    the client's credentials, and how the platform wants them sent.
+
+    Settings are named, not read here, so a deployment or a test that
+    changes them is honoured at the next refresh.
+    """
+
+    # The setting holding the API's base URL, and the token path after it.
+    endpoint: tuple[str, str]
+    # The settings holding the client's id and secret.
+    credentials: tuple[str, str]
+    # The form field carrying the client's id (TikTok calls it client_key).
+    client_id_field: str = "client_id"
+    # Whether a client without a secret (a public client) may refresh.
+    public_client: bool = False
+    # A confidential client's id and secret as HTTP Basic instead of form
+    # fields; the id is still sent in the form.
+    basic_auth: bool = False
+
+    def token_url(self) -> str:
+        base_setting, path = self.endpoint
+        return getattr(settings, base_setting) + path
+
+    def client_credentials(self) -> tuple[str, str]:
+        id_setting, secret_setting = self.credentials
+        return getattr(settings, id_setting), getattr(settings, secret_setting)
+
+
+@dataclass(frozen=True)
 class Confirmation:
     """The answer of a check on an unconfirmed delivery.
 
@@ -226,6 +257,9 @@ class Adapter:
 
     platform = ""
     label = ""
+    # How this platform renews tokens; without it an expired token means
+    # reconnecting the account.
+    oauth_refresh: OAuthRefresh | None = None
 
     def __init__(self, account, *, checkpoint: dict | None = None, on_progress=None, session=None):
         self.account = account
@@ -254,11 +288,54 @@ class Adapter:
     def engagement(self, platform_id: str) -> Engagement | None:
         return None
 
+    # --- token renewal, the same OAuth 2.0 grant everywhere ------------------
+
     def can_refresh(self) -> bool:
-        return False
+        """Whether ``refresh_token`` can be tried: the account has a refresh
+        token and the portal has the platform's client credentials."""
+        oauth = self.oauth_refresh
+        if oauth is None or not self.account.refresh_token:
+            return False
+        client_id, client_secret = oauth.client_credentials()
+        return bool(client_id and (client_secret or oauth.public_client))
 
     def refresh_token(self) -> TokenGrant:
-        raise NotImplementedError
+        """A new access token (and, on platforms that rotate them, a new
+        refresh token); ``TokenRefused`` when the refresh token was revoked
+        or has expired, so the account must be reconnected."""
+        oauth = self.oauth_refresh
+        if oauth is None:
+            raise NotImplementedError(f"{self.label} tokens are not renewed by refresh.")
+        client_id, client_secret = oauth.client_credentials()
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": self.account.refresh_token,
+            oauth.client_id_field: client_id,
+        }
+        auth = None
+        if client_secret and oauth.basic_auth:
+            auth = (client_id, client_secret)
+        elif client_secret:
+            form["client_secret"] = client_secret
+        try:
+            response = self.call("POST", oauth.token_url(), authenticated=False, auth=auth, data=form)
+        except PlatformError as error:
+            # invalid_grant (400) or an unknown client (401).
+            if error.status in (400, 401):
+                raise TokenRefused(self.refused_message(error.message), status=error.status) from error
+            raise
+        body = json_body(response)
+        if body.get("error"):
+            # TikTok answers a refused refresh with 200 and an error body.
+            message = body.get("error_description") or str(body["error"])
+            raise TokenRefused(self.refused_message(self.scrub(message)), status=response.status_code)
+        if not body.get("access_token"):
+            raise self.unexpected(response, "access_token")
+        return TokenGrant(
+            access_token=body["access_token"],
+            refresh_token=body.get("refresh_token", ""),
+            expires_in=body.get("expires_in"),
+        )
 
     # --- shared machinery ----------------------------------------------------
 

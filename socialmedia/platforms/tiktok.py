@@ -29,11 +29,11 @@ from .base import (
     Content,
     Engagement,
     Identity,
+    OAuthRefresh,
     PlatformError,
     Published,
     RateLimited,
     StillProcessing,
-    TokenGrant,
     TokenRefused,
     chunk_ranges,
     json_body,
@@ -53,6 +53,12 @@ PROCESSING = frozenset({"PROCESSING_UPLOAD", "PROCESSING_DOWNLOAD", "SEND_TO_USE
 class TikTokAdapter(Adapter):
     platform = "tiktok"
     label = "TikTok"
+    # POST /v2/oauth/token/ with the client's key and secret as form fields.
+    oauth_refresh = OAuthRefresh(
+        endpoint=("SOCIAL_TIKTOK_API_URL", "/v2/oauth/token/"),
+        credentials=("SOCIAL_TIKTOK_CLIENT_KEY", "SOCIAL_TIKTOK_CLIENT_SECRET"),
+        client_id_field="client_key",
+    )
 
     @property
     def api(self) -> str:
@@ -260,42 +266,4 @@ class TikTokAdapter(Adapter):
             comments=video.get("comment_count"),
             shares=video.get("share_count"),
             views=video.get("view_count"),
-        )
-
-    def can_refresh(self) -> bool:
-        return bool(
-            self.account.refresh_token
-            and settings.SOCIAL_TIKTOK_CLIENT_KEY
-            and settings.SOCIAL_TIKTOK_CLIENT_SECRET
-        )
-
-    def refresh_token(self) -> TokenGrant:
-        try:
-            response = self.call(
-                "POST",
-                f"{self.api}/v2/oauth/token/",
-                authenticated=False,
-                data={
-                    "client_key": settings.SOCIAL_TIKTOK_CLIENT_KEY,
-                    "client_secret": settings.SOCIAL_TIKTOK_CLIENT_SECRET,
-                    "grant_type": "refresh_token",
-                    "refresh_token": self.account.refresh_token,
-                },
-            )
-        except PlatformError as error:
-            if error.status in (400, 401):
-                raise TokenRefused(self.refused_message(error.message), status=error.status) from error
-            raise
-        body = json_body(response)
-        if body.get("error") or not body.get("access_token"):
-            raise TokenRefused(
-                self.refused_message(
-                    self.scrub(body.get("error_description") or str(body.get("error") or ""))
-                ),
-                status=response.status_code,
-            )
-        return TokenGrant(
-            access_token=body["access_token"],
-            refresh_token=body.get("refresh_token", ""),
-            expires_in=body.get("expires_in"),
         )

@@ -33,11 +33,11 @@ from .base import (
     Engagement,
     Identity,
     MediaFile,
+    OAuthRefresh,
     PlatformError,
     Published,
     RateLimited,
     StillProcessing,
-    TokenGrant,
     TokenRefused,
     chunk_ranges,
     json_body,
@@ -61,6 +61,14 @@ def _reset_at(response: requests.Response) -> datetime | None:
 class XAdapter(Adapter):
     platform = "x"
     label = "X"
+    # POST /2/oauth2/token. A public client sends only its id; a
+    # confidential one authenticates with HTTP Basic.
+    oauth_refresh = OAuthRefresh(
+        endpoint=("SOCIAL_X_API_URL", "/2/oauth2/token"),
+        credentials=("SOCIAL_X_CLIENT_ID", "SOCIAL_X_CLIENT_SECRET"),
+        public_client=True,
+        basic_auth=True,
+    )
 
     @property
     def api(self) -> str:
@@ -229,38 +237,4 @@ class XAdapter(Adapter):
             comments=metrics.get("reply_count"),
             shares=(metrics.get("retweet_count") or 0) + (metrics.get("quote_count") or 0),
             views=metrics.get("impression_count"),
-        )
-
-    def can_refresh(self) -> bool:
-        return bool(self.account.refresh_token and settings.SOCIAL_X_CLIENT_ID)
-
-    def refresh_token(self) -> TokenGrant:
-        """OAuth 2.0 refresh (``POST /2/oauth2/token``); a confidential client
-        authenticates with HTTP Basic."""
-        auth = None
-        if settings.SOCIAL_X_CLIENT_SECRET:
-            auth = (settings.SOCIAL_X_CLIENT_ID, settings.SOCIAL_X_CLIENT_SECRET)
-        try:
-            response = self.call(
-                "POST",
-                f"{self.api}/2/oauth2/token",
-                authenticated=False,
-                auth=auth,
-                data={
-                    "grant_type": "refresh_token",
-                    "refresh_token": self.account.refresh_token,
-                    "client_id": settings.SOCIAL_X_CLIENT_ID,
-                },
-            )
-        except PlatformError as error:
-            if error.status in (400, 401):
-                raise TokenRefused(self.refused_message(error.message), status=error.status) from error
-            raise
-        body = json_body(response)
-        if not body.get("access_token"):
-            raise self.unexpected(response, "access_token")
-        return TokenGrant(
-            access_token=body["access_token"],
-            refresh_token=body.get("refresh_token", ""),
-            expires_in=body.get("expires_in"),
         )

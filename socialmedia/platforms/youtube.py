@@ -33,11 +33,10 @@ from .base import (
     Content,
     Engagement,
     Identity,
+    OAuthRefresh,
     PlatformError,
     Published,
     RateLimited,
-    TokenGrant,
-    TokenRefused,
     json_body,
     retry_after,
 )
@@ -60,6 +59,11 @@ class SessionGone(Exception):
 class YouTubeAdapter(Adapter):
     platform = "youtube"
     label = "YouTube"
+    # Google's token endpoint, the client's id and secret as form fields.
+    oauth_refresh = OAuthRefresh(
+        endpoint=("SOCIAL_GOOGLE_TOKEN_URL", ""),
+        credentials=("SOCIAL_YOUTUBE_CLIENT_ID", "SOCIAL_YOUTUBE_CLIENT_SECRET"),
+    )
 
     @property
     def api(self) -> str:
@@ -204,38 +208,4 @@ class YouTubeAdapter(Adapter):
 
         return Engagement(
             likes=number("likeCount"), comments=number("commentCount"), views=number("viewCount")
-        )
-
-    def can_refresh(self) -> bool:
-        return bool(
-            self.account.refresh_token
-            and settings.SOCIAL_YOUTUBE_CLIENT_ID
-            and settings.SOCIAL_YOUTUBE_CLIENT_SECRET
-        )
-
-    def refresh_token(self) -> TokenGrant:
-        try:
-            response = self.call(
-                "POST",
-                settings.SOCIAL_GOOGLE_TOKEN_URL,
-                authenticated=False,
-                data={
-                    "grant_type": "refresh_token",
-                    "refresh_token": self.account.refresh_token,
-                    "client_id": settings.SOCIAL_YOUTUBE_CLIENT_ID,
-                    "client_secret": settings.SOCIAL_YOUTUBE_CLIENT_SECRET,
-                },
-            )
-        except PlatformError as error:
-            # invalid_grant: the refresh token was revoked or expired.
-            if error.status in (400, 401):
-                raise TokenRefused(self.refused_message(error.message), status=error.status) from error
-            raise
-        body = json_body(response)
-        if not body.get("access_token"):
-            raise self.unexpected(response, "access_token")
-        return TokenGrant(
-            access_token=body["access_token"],
-            refresh_token=body.get("refresh_token", ""),
-            expires_in=body.get("expires_in"),
         )
