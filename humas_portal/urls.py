@@ -19,3 +19,5 @@ if settings.DEBUG:
     urlpatterns.insert(
         0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
     )
+
+handler500 = "humas_portal.core.views.server_error"

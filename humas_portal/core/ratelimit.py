@@ -171,14 +171,9 @@ def ratelimit(
 def limited_response(request, *, window: int, template_name: str | None = None) -> HttpResponse:
     retry_after = seconds_left(window=window)
     minutes = max(1, (retry_after + 59) // 60)
-    if template_name:
-        body = render_to_string(template_name, {"retry_after_minutes": minutes}, request=request)
-        response = HttpResponse(body, status=429)
-    else:
-        message = _(
-            "Terlalu banyak permintaan dari alamat Anda. Silakan coba lagi dalam %(minutes)s menit."
-        ) % {"minutes": minutes}
-        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    # The portal's own 429 page (templates/429.html) unless the app has one.
+    body = render_to_string(template_name or "429.html", {"retry_after_minutes": minutes}, request=request)
+    response = HttpResponse(body, status=429)
     response["Retry-After"] = str(retry_after)
     return response
 

@@ -3,8 +3,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -113,3 +114,22 @@ def switch_language(request, language):
             secure=not settings.DEBUG,
         )
     return response
+
+
+# --- Error pages ------------------------------------------------------------------
+# Django's own 400, 403 and 404 views render templates/<code>.html with the
+# request, so those pages carry the header. These two it renders without one.
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check: the portal's page with the header,
+    saying what to do, rather than Django's technical one."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request):
+    """The 500 page, rendered without the database (the session and the
+    signed-in user live there, and the database may be what failed): no
+    context processors, only the site's name."""
+    body = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    return HttpResponseServerError(body)
