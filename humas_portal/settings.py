@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.syndication",
     "django_ckeditor_5",
+    "pgtrigger",
     "humas_portal.core",
     "news",
     "socialmedia",
@@ -163,16 +164,6 @@ if env_bool("DATABASE_DISABLE_PARALLEL_QUERY", True):
     # docs/benchmarks.md, finding 2b).
     _postgres_setting("max_parallel_workers_per_gather=0")
 
-# The public site's fixed reads run as prepared statements on PostgreSQL
-# (humas_portal.core.prepared); off behind a pooler in transaction mode.
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
-if DATABASE_PREPARED_STATEMENTS:
-    # They are lookups by key or by a list of ids, planned once: without
-    # this PostgreSQL would plan the cards of a list anew on every run, its
-    # generic plan for "id = ANY(...)" being estimated for more rows than
-    # four. It only concerns prepared statements, which nothing else uses.
-    _postgres_setting("plan_cache_mode=force_generic_plan")
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------
@@ -182,7 +173,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "humas_portal.core.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "humas"),
         }
@@ -405,10 +396,6 @@ NEWS_PUBLIC_MAX_AGE = env_int("NEWS_PUBLIC_MAX_AGE", 5)
 # change of what the pages show discards every kept page at once, so this
 # only bounds how old a page's read count may be.
 NEWS_PUBLIC_CACHE_SECONDS = 60
-# Seconds a web process gathers reads of news items before sending them to
-# Redis in one round trip (0: one round trip per read). A process killed
-# without warning loses at most this long's reads.
-NEWS_VIEW_BUFFER_SECONDS = 1.0
 
 # socialmedia
 # Each platform's API root; tests point them at a local fake server.

@@ -30,6 +30,3 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # WhiteNoise warns on every request when STATIC_ROOT does not exist yet (a
 # fresh clone has never run collectstatic); tests serve no static files.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# Reads go to Redis at once, so a test sees them where the worker does; the
-# buffer of the web process has its own tests (tests/news/test_counters.py).
-NEWS_VIEW_BUFFER_SECONDS = 0

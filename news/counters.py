@@ -1,24 +1,19 @@
 """How often each news item was read, without a database write per reader.
 
-A read increments a pending counter (a Redis hash, or the Django cache on the
-embedded default). With Redis, a web process gathers its reads for
-``NEWS_VIEW_BUFFER_SECONDS`` and sends them in one round trip, because a
-round trip per read costs as much as serving the whole kept page. A beat task (``news.tasks.flush_view_counts``) adds the
-pending counts to ``NewsItem.view_count`` every minute with one UPDATE per
-batch of items. A viral item read by thousands at once thus costs PostgreSQL
-one row update a minute instead of thousands of contended ones.
+A read increments a pending counter: a field of one Redis hash (the Django
+cache when no Redis is configured). A beat task
+(``news.tasks.flush_view_counts``) adds the pending counts to
+``NewsItem.view_count`` every minute with one UPDATE per batch of items. A
+viral item read by thousands at once thus costs PostgreSQL one row update a
+minute instead of thousands of contended ones.
 """
 
 from __future__ import annotations
 
-import atexit
 import functools
 import logging
-import os
 import re
-import threading
 import uuid
-from collections import Counter
 
 from django.conf import settings
 from django.core.cache import cache
@@ -77,85 +72,10 @@ def record_view(item_id: int) -> None:
     try:
         if client is None:
             _cache_record(item_id)
-        elif settings.NEWS_VIEW_BUFFER_SECONDS > 0:
-            _local.add(item_id, settings.NEWS_VIEW_BUFFER_SECONDS)
         else:
             client.hincrby(_pending_key(), str(item_id), 1)
     except Exception:  # noqa: BLE001 - losing one count beats a 500
         logger.warning("View of news item %s not counted", item_id, exc_info=True)
-
-
-class _LocalReads:
-    """Reads counted by this process and not yet sent to Redis.
-
-    The first read after a send arms a timer; when it fires, everything
-    gathered meanwhile goes to Redis in one pipeline. Threads of a gthread
-    worker share the counts under the lock.
-    """
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.counts: Counter[int] = Counter()
-        self.timer: threading.Timer | None = None
-
-    def add(self, item_id: int, delay: float) -> None:
-        with self.lock:
-            self.counts[item_id] += 1
-            self._arm(delay)
-
-    def _arm(self, delay: float) -> None:
-        if self.timer is None:
-            self.timer = threading.Timer(delay, self.send)
-            self.timer.daemon = True
-            self.timer.start()
-
-    def held(self, item_id: int) -> int:
-        with self.lock:
-            return self.counts[item_id]
-
-    def send(self) -> int:
-        """Add the reads held here to the pending counts in Redis; returns
-        how many were sent. If Redis does not answer they are kept and sent
-        with the next ones."""
-        client = _redis()
-        with self.lock:
-            self.timer = None
-            if client is None:  # nothing was held for Redis: reads go to the cache
-                return 0
-            counts, self.counts = self.counts, Counter()
-        if not counts:
-            return 0
-        try:
-            key = _pending_key()
-            pipe = client.pipeline(transaction=False)
-            for item_id, n in counts.items():
-                pipe.hincrby(key, str(item_id), n)
-            pipe.execute()
-        except Exception:  # noqa: BLE001 - a timer thread has nobody to raise to
-            logger.warning("Reads of %d news items not sent; retrying", len(counts), exc_info=True)
-            with self.lock:
-                self.counts.update(counts)
-                self._arm(max(settings.NEWS_VIEW_BUFFER_SECONDS, 1.0))
-            return 0
-        return sum(counts.values())
-
-    def forget(self) -> None:
-        # In a forked child: the parent's reads are the parent's to send, and
-        # its timer thread does not exist here.
-        self.lock = threading.Lock()
-        self.counts = Counter()
-        self.timer = None
-
-
-_local = _LocalReads()
-os.register_at_fork(after_in_child=_local.forget)
-# A worker stopped gracefully (a restart, max_requests) sends what it holds.
-atexit.register(_local.send)
-
-
-def send_local_reads() -> int:
-    """Send the reads this process holds now instead of at its timer."""
-    return _local.send()
 
 
 def _cache_record(item_id: int) -> None:
@@ -176,7 +96,7 @@ def pending_views(item_id: int) -> int:
     client = _redis()
     try:
         if client is not None:
-            return int(client.hget(_pending_key(), str(item_id)) or 0) + _local.held(item_id)
+            return int(client.hget(_pending_key(), str(item_id)) or 0)
         return int(cache.get(_cache_key(item_id)) or 0)
     except Exception:  # noqa: BLE001
         return 0
@@ -195,8 +115,6 @@ def flush_view_counts() -> int:
         return _flush_from_cache()
     import redis
 
-    # Reads this very process still holds are applied with the others.
-    _local.send()
     taken = f"{_pending_key()}:flushing:{uuid.uuid4().hex}"
     try:
         client.rename(_pending_key(), taken)

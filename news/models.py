@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.indexes import BrinIndex, GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from humas_portal.core.links import slug_url
-from humas_portal.core.models import WorkUnit
+from humas_portal.core.models import UnitKind, WorkUnit
 from humas_portal.core.workflow import ReviewableModel, ReviewStatus
 
 
@@ -43,7 +45,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("news:category", self.slug)
+        return reverse("news:category", kwargs={"slug": self.slug})
 
 
 class Tag(models.Model):
@@ -59,7 +61,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("news:tag", self.slug)
+        return reverse("news:tag", kwargs={"slug": self.slug})
 
 
 class NewsItemQuerySet(models.QuerySet):
@@ -83,6 +85,122 @@ def _office_field() -> models.ForeignKey:
     return models.ForeignKey(
         WorkUnit, null=True, editable=False, db_index=False, on_delete=models.PROTECT, related_name="+"
     )
+
+
+# --- Rules the database keeps ------------------------------------------------------
+#
+# Two copies live on rows other than their source: a news item carries its
+# unit's Kanwil and Kankemenag, and a tag row its item's publication time.
+# Triggers keep them rather than Python, because the sources change in ways
+# that never pass one Python function: items change status through the
+# workflow, the scheduled sweep's single UPDATE of many rows, the admin and
+# data fixes; units move through ``WorkUnit.save``, which rewrites a subtree's
+# paths with queryset updates. A stale copy would put a taken-down item on a
+# tag page or hide an office's news from its page.
+
+_PUBLISHED = ReviewStatus.PUBLISHED.value
+_TAG_TABLE = "news_newsitem_tags"
+_UNIT_TABLE = WorkUnit._meta.db_table
+_ITEM_TABLE = "news_newsitem"
+
+
+def _nearest_office(kind: str, path: str) -> str:
+    """SQL: the id of the nearest unit of ``kind`` on ``path`` (an SQL
+    expression giving a unit's materialised path); ``NULL`` when none."""
+    return f"""(
+        SELECT office.id FROM {_UNIT_TABLE} AS office
+        WHERE office.id = ANY (string_to_array(btrim({path}, '/'), '/')::bigint[])
+          AND office.kind = '{kind}'
+        ORDER BY length(office.path) DESC
+        LIMIT 1
+    )"""  # noqa: S608 - our tables and constants, no input
+
+
+# An item that is written takes its offices from its unit, whatever values
+# the statement carried: a Python instance never knows them, and saving it
+# must not erase them.
+_ITEM_TAKES_OFFICES = pgtrigger.Trigger(
+    name="news_item_take_offices",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Insert | pgtrigger.UpdateOf("unit_id", "kanwil_id", "kankemenag_id"),
+    declare=[("unit_path", "varchar")],
+    func=f"""
+        SELECT unit.path INTO unit_path FROM {_UNIT_TABLE} AS unit WHERE unit.id = NEW.unit_id;
+        NEW.kanwil_id := {_nearest_office(UnitKind.KANWIL.value, "unit_path")};
+        NEW.kankemenag_id := {_nearest_office(UnitKind.KANKEMENAG.value, "unit_path")};
+        RETURN NEW;
+    """,  # noqa: S608 - our tables and constants, no input  # noqa: S608 - our tables and constants, no input
+)
+
+# A change of an item's status or publication time is copied to its tag
+# rows (``NULL`` while the item is not published).
+_ITEM_GIVES_PUBLICATION_TIME = pgtrigger.Trigger(
+    name="news_item_give_publication_time",
+    when=pgtrigger.After,
+    operation=pgtrigger.UpdateOf("status", "published_at"),
+    condition=pgtrigger.AnyChange("status", "published_at"),
+    declare=[("shown", "timestamptz")],
+    func=f"""
+        shown := CASE WHEN NEW.status = '{_PUBLISHED}' THEN NEW.published_at END;
+        UPDATE {_TAG_TABLE} SET published_at = shown
+        WHERE newsitem_id = NEW.id AND published_at IS DISTINCT FROM shown;
+        RETURN NULL;
+    """,  # noqa: S608 - our tables and constants, no input
+)
+
+# A new tag row takes the time of its item if the item is published.
+_TAG_TAKES_PUBLICATION_TIME = pgtrigger.Trigger(
+    name="news_tag_take_publication_time",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Insert | pgtrigger.UpdateOf("newsitem_id"),
+    func=f"""
+        -- No published item found: SELECT INTO sets NULL.
+        SELECT item.published_at INTO NEW.published_at
+        FROM {_ITEM_TABLE} AS item
+        WHERE item.id = NEW.newsitem_id AND item.status = '{_PUBLISHED}';
+        RETURN NEW;
+    """,  # noqa: S608 - our tables and constants, no input
+)
+
+# A unit that moves gives its items the offices of its new place (each unit
+# of a moved subtree gets its own new path, so each one updates its own
+# items); a unit whose kind changes (a satker made an office, say) updates
+# the items of its whole subtree. Writing unit_id fires
+# news_item_take_offices for each item; the WHERE skips items that would not
+# change.
+_UNIT_GIVES_OFFICES = pgtrigger.Trigger(
+    name="news_unit_give_offices",
+    when=pgtrigger.After,
+    operation=pgtrigger.UpdateOf("path", "kind"),
+    condition=pgtrigger.AnyChange("path", "kind"),
+    func=f"""
+        IF OLD.kind IS DISTINCT FROM NEW.kind THEN
+            UPDATE {_ITEM_TABLE} AS item SET unit_id = item.unit_id
+            FROM {_UNIT_TABLE} AS unit
+            WHERE item.unit_id = unit.id AND left(unit.path, length(NEW.path)) = NEW.path;
+        ELSE
+            UPDATE {_ITEM_TABLE} AS item SET unit_id = item.unit_id
+            WHERE item.unit_id = NEW.id
+              AND (item.kanwil_id IS DISTINCT FROM {_nearest_office(UnitKind.KANWIL.value, "NEW.path")}
+                   OR item.kankemenag_id IS DISTINCT FROM {_nearest_office(UnitKind.KANKEMENAG.value, "NEW.path")});
+        END IF;
+        RETURN NULL;
+    """,  # noqa: S608 - our tables and constants, no input
+)
+
+# What search matches (``news.selectors.search_results``): the title weighs
+# most, then the lead, then dateline and body, in PostgreSQL's
+# ``indonesian`` configuration, which reduces affixed words to their root
+# ("kehumasan" is indexed as "humas"). HTML tags are tokens the parser knows
+# and the configuration drops, so the stored (sanitised) body is indexed as
+# it is.
+SEARCH_CONFIG = "indonesian"
+SEARCH_VECTOR = (
+    SearchVector("title", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("lead", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("dateline", weight="C", config=SEARCH_CONFIG)
+    + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+)
 
 
 class NewsItem(ReviewableModel):
@@ -111,9 +229,10 @@ class NewsItem(ReviewableModel):
     )
     # The Kanwil and the Kankemenag the unit belongs to: the nearest unit of
     # that kind at or above it, ``NULL`` when there is none. Kept by the
-    # database (triggers of migration 0011), whichever way an item is written
-    # or a unit moved, so that an office's list reads its own index instead
-    # of filtering the whole country's (see ``news.selectors.unit_news``).
+    # database (``news_item_take_offices`` and ``NewsUnit``'s trigger),
+    # whichever way an item is written or a unit moved, so that an office's
+    # list reads its own index instead of filtering the whole country's (see
+    # ``news.selectors.unit_news``).
     kanwil = _office_field()
     kankemenag = _office_field()
     category = models.ForeignKey(
@@ -147,10 +266,11 @@ class NewsItem(ReviewableModel):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     view_count = models.PositiveBigIntegerField(_("dibaca"), default=0)
-    # Filled on PostgreSQL (``indonesian`` configuration) when an item is
-    # published; the GIN index is created by migration on PostgreSQL only, so
-    # the embedded SQLite default still migrates.
-    search_vector = SearchVectorField(null=True, editable=False)
+    # Computed by the database from the text whenever it is written (see
+    # SEARCH_VECTOR); search shows published items only.
+    search_vector = models.GeneratedField(
+        expression=SEARCH_VECTOR, output_field=SearchVectorField(), db_persist=True
+    )
 
     objects = NewsItemQuerySet.as_manager()
 
@@ -163,8 +283,8 @@ class NewsItem(ReviewableModel):
             # index in order and skip other units' entries without reading
             # the rows, instead of reading and sorting the office's whole
             # subtree from news_unit_published_idx (docs/benchmarks.md,
-            # finding 2a). A key column rather than INCLUDE, which SQLite
-            # lacks; (published_at, id) is unique, so the order is the same.
+            # finding 2a). (published_at, id) is unique, so the unit as the
+            # last key column does not change the order.
             models.Index(
                 fields=["-published_at", "-id", "unit"],
                 name="news_published_idx",
@@ -202,13 +322,26 @@ class NewsItem(ReviewableModel):
             # Approval times per unit and period (the monitoring dashboard).
             models.Index(fields=["unit", "decided_at"], name="news_unit_decided_idx"),
             models.Index(fields=["status", "publish_at"], name="news_status_publish_at_idx"),
+            GinIndex(fields=["search_vector"], name="news_search_vector_gin"),
+            # Search looks for a query's matches of the last month first
+            # (``news.selectors.search_results``). News rows are written in
+            # roughly the order they are published, so a block-range index
+            # answers "the last month" from a few pages (72 kB for a million
+            # items), where news_published_idx gave some 80,000 entries for
+            # every search (docs/benchmarks.md, finding 7).
+            BrinIndex(
+                fields=["published_at"],
+                name="news_published_at_brin",
+                condition=models.Q(status="published"),
+            ),
         ]
+        triggers = [_ITEM_TAKES_OFFICES, _ITEM_GIVES_PUBLICATION_TIME]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
-        return slug_url("news:detail", self.slug)
+        return reverse("news:detail", kwargs={"slug": self.slug})
 
     @property
     def is_published(self) -> bool:
@@ -232,12 +365,13 @@ class NewsTag(models.Model):
     walk of one index, and the count of the list from the index alone,
     instead of probing the news table once per tagged item.
 
-    ``published_at`` is kept by the database (triggers of migration 0009),
-    not by Python: an item is published, unpublished and re-dated by the
-    workflow, by the scheduled sweep's single UPDATE, by the admin and by
-    data fixes, and a copy that one path forgot to refresh would put a
-    taken-down item on a public page. The table keeps the name of the
-    automatic table it replaced.
+    ``published_at`` is kept by the database (``news_tag_take_publication_time``
+    here, ``news_item_give_publication_time`` on the item), not by Python:
+    an item is published, unpublished and re-dated by the workflow, by the
+    scheduled sweep's single UPDATE, by the admin and by data fixes, and a
+    copy that one path forgot to refresh would put a taken-down item on a
+    public page. The table keeps the name of the automatic table of
+    ``NewsItem.tags`` it replaced.
     """
 
     newsitem = models.ForeignKey(NewsItem, on_delete=models.CASCADE)
@@ -245,7 +379,7 @@ class NewsTag(models.Model):
     published_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
-        db_table = "news_newsitem_tags"
+        db_table = _TAG_TABLE
         verbose_name = _("tag berita")
         verbose_name_plural = _("tag berita")
         unique_together = [("newsitem", "tag")]
@@ -256,9 +390,21 @@ class NewsTag(models.Model):
                 condition=models.Q(published_at__isnull=False),
             ),
         ]
+        triggers = [_TAG_TAKES_PUBLICATION_TIME]
 
     def __str__(self):
         return f"{self.newsitem_id} · {self.tag_id}"
+
+
+class NewsUnit(WorkUnit):
+    """The work units as the news app sees them: a proxy whose only purpose
+    is to declare, with the news app's migrations, the trigger on the units'
+    table that carries a unit's move or change of kind to its news items'
+    offices (``NewsItem.kanwil``, ``.kankemenag``)."""
+
+    class Meta:
+        proxy = True
+        triggers = [_UNIT_GIVES_OFFICES]
 
 
 def _image_path(instance, filename):

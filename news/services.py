@@ -525,10 +525,9 @@ def news_publish_due(*, now: datetime | None = None, batch_size: int | None = No
     claims up to ``batch_size`` due items with one conditional UPDATE whose
     rows are locked with ``SKIP LOCKED``, so concurrent callers share the
     work and no item is ever claimed twice. Then, still in that transaction,
-    one UPDATE fills their search index and one INSERT writes their audit
-    rows; the public site is refreshed once and the notices go out after
-    commit. That is a handful of statements for hundreds of items instead of
-    several per item.
+    one INSERT writes their audit rows; the public site is refreshed once
+    and the notices go out after commit. That is a handful of statements
+    for hundreds of items instead of several per item.
 
     If publishing a set fails for a reason other than the database being
     away, the due items are published one by one, so one broken item cannot
@@ -569,8 +568,6 @@ def _claim_due(*, now: datetime, limit: int) -> list[int]:
     """Move up to ``limit`` due approved items to published in one
     statement; returns the ids this caller claimed (its transaction holds
     them until commit)."""
-    if connection.vendor != "postgresql":
-        return _claim_due_one_by_one(now=now, limit=limit)
     table = connection.ops.quote_name(NewsItem._meta.db_table)
     # FOR UPDATE SKIP LOCKED: rows another caller is publishing are left to
     # it rather than waited for; rows it published meanwhile no longer match
@@ -597,14 +594,6 @@ def _claim_due(*, now: datetime, limit: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _claim_due_one_by_one(*, now: datetime, limit: int) -> list[int]:
-    # SQLite (the embedded default) has no row locks to skip: each item is
-    # claimed with a conditional UPDATE of its own, and an item another
-    # caller took meanwhile is passed over.
-    due = NewsItem.objects.due_for_publishing(now).order_by("publish_at", "pk")
-    return [item_id for item_id in due.values_list("pk", flat=True)[:limit] if _claim_item(item_id, now=now)]
-
-
 def _claim_item(item_id: int, *, now: datetime) -> bool:
     """Claim one item if it is still approved and due (one conditional
     UPDATE: of two callers, exactly one wins)."""
@@ -614,9 +603,9 @@ def _claim_item(item_id: int, *, now: datetime) -> bool:
 
 def _publish_claimed(item_ids: list[int], *, now: datetime) -> None:
     """What follows the claim of ``item_ids``, inside its transaction: the
-    search index, the audit rows, and (after commit) the public site's
-    refresh and the notices."""
-    selectors.update_search_vector(item_ids)
+    audit rows, and (after commit) the public site's refresh and the
+    notices. The search index follows the text by itself
+    (``NewsItem.search_vector``)."""
     items = list(
         NewsItem.objects.filter(pk__in=item_ids)
         .select_related("unit", "author")

@@ -54,14 +54,13 @@ def public_cache(view):
 
     A request without a session or messages cookie (nobody signed in, no
     message waiting) is served the page kept for its language and full
-    address when one is kept for the current generation (from the process's
-    memory or with one round trip to the cache, and no query; see
-    ``selectors.kept_page``), and otherwise rendered and kept, unless
-    rendering set a cookie or used the visitor's CSRF token. Any
-    publication, unpublication or change of what the pages show moves to a
-    new generation, so no web process serves a page more than a second
-    older than the last change; browsers and proxies may keep it for the
-    few seconds of ``NEWS_PUBLIC_MAX_AGE``. Signed-in staff, whose pages
+    address when one is kept for the current generation (one round trip to
+    the cache and no query; see ``selectors.cached_for_generation``), and
+    otherwise rendered and kept, unless rendering set a cookie or used the
+    visitor's CSRF token. Any publication, unpublication or change of what
+    the pages show moves to a new generation, so no kept page outlives the
+    change; browsers and proxies may keep it for the few seconds of
+    ``NEWS_PUBLIC_MAX_AGE``. Signed-in staff, whose pages
     show their own menu, are never served a kept page and always revalidate.
     """
 
@@ -69,7 +68,7 @@ def public_cache(view):
     def wrapper(request, *args, **kwargs):
         key = _page_key(request) if _may_share(request) else ""
         if key:
-            generation, kept = selectors.kept_page(key)
+            generation, kept = selectors.cached_for_generation(key)
             if kept is not None:
                 content, headers, read_item_id = kept
                 if read_item_id:
@@ -90,7 +89,7 @@ def public_cache(view):
                         list(response.headers.items()),
                         getattr(response, "read_item_id", None),
                     )
-                    selectors.keep_page(key, generation, kept, size=len(response.content))
+                    selectors.keep_for_generation(key, generation, kept, settings.NEWS_PUBLIC_CACHE_SECONDS)
                 patch_cache_control(response, public=True, max_age=settings.NEWS_PUBLIC_MAX_AGE)
         return response
 

@@ -8,9 +8,8 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from .links import slug_url
 
 
 class UnitKind(models.TextChoices):
@@ -105,7 +104,7 @@ class WorkUnit(models.Model):
                     WorkUnit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
 
     def get_absolute_url(self):
-        return slug_url("news:unit", self.slug)
+        return reverse("news:unit", kwargs={"slug": self.slug})
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

@@ -2,15 +2,7 @@
 ``.kankemenag``), kept by the database however the item is written or its
 unit moved; an office's page and feed are read from them."""
 
-import os
-import sqlite3
-import subprocess
-import sys
-from importlib import import_module
-from pathlib import Path
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from humas_portal.core.models import UnitKind, WorkUnit
@@ -18,15 +10,10 @@ from news import selectors
 from news.models import NewsItem
 from news.selectors import invalidate_public_cache
 
-from ..factories import WorkUnitFactory
+from ..factories import UserFactory, WorkUnitFactory
 from .factories import NewsItemFactory
 
 pytestmark = pytest.mark.django_db
-
-migration = import_module("news.migrations.0011_items_carry_their_offices")
-tag_rows = import_module("news.migrations.0009_tag_rows_carry_publication_time")
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _offices(item):
@@ -154,7 +141,9 @@ def test_every_page_of_an_office_lists_its_subtree_newest_first(client, org, set
     pages = [_listed(client, org.pasuruan, page=n) for n in (1, 2, 3)]
 
     assert [pk for page in pages for pk in page] == expected
-    assert client.get(reverse("news:unit", kwargs={"slug": org.pasuruan.slug}), {"page": 4}).status_code == 404
+    assert (
+        client.get(reverse("news:unit", kwargs={"slug": org.pasuruan.slug}), {"page": 4}).status_code == 404
+    )
 
 
 def test_an_offices_feed_lists_its_subtree(client, org):
@@ -167,104 +156,9 @@ def test_an_offices_feed_lists_its_subtree(client, org):
     assert "Manasik haji di Sidoarjo" not in feed
 
 
-def test_the_migration_fills_the_items_it_finds(org):
-    item = NewsItemFactory(unit=org.kua_bangil)
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending events: ALTER TABLE refuses
-        cursor.execute("ALTER TABLE news_newsitem DISABLE TRIGGER news_item_take_offices")
-        cursor.execute("UPDATE news_newsitem SET kanwil_id = NULL, kankemenag_id = NULL")
-        cursor.execute("ALTER TABLE news_newsitem ENABLE TRIGGER news_item_take_offices")
-    assert _offices(item) == (None, None)
-
-    with connection.cursor() as cursor:
-        cursor.execute(migration.FILL)
-
-    assert _offices(item) == (org.kanwil.pk, org.pasuruan.pk)
-
-
-def _sqlite_tables():
-    db = sqlite3.connect(":memory:")
-    db.executescript(
-        """
-        CREATE TABLE core_workunit (id INTEGER PRIMARY KEY, kind TEXT, path TEXT);
-        CREATE TABLE news_newsitem (
-            id INTEGER PRIMARY KEY, unit_id INTEGER, kanwil_id INTEGER, kankemenag_id INTEGER
-        );
-        INSERT INTO core_workunit VALUES
-            (1, 'kanwil', '/1/'), (2, 'kankemenag', '/1/2/'), (3, 'kua', '/1/2/3/'),
-            (4, 'kankemenag', '/1/4/'), (5, 'kanwil', '/5/');
-        """
-    )
-    for statement in migration.SQLITE_FORWARD:
-        db.execute(statement)
-    return db
-
-
-def test_the_embedded_database_keeps_the_offices_by_the_same_rule():
-    """The portal's embedded default (SQLite) has its own triggers."""
-    db = _sqlite_tables()
-
-    def offices():
-        return db.execute("SELECT id, kanwil_id, kankemenag_id FROM news_newsitem ORDER BY id").fetchall()
-
-    db.execute("INSERT INTO news_newsitem (id, unit_id, kanwil_id) VALUES (1, 3, 5), (2, 1, NULL)")
-    assert offices() == [(1, 1, 2), (2, 1, None)]
-
-    db.execute("UPDATE news_newsitem SET kanwil_id = NULL WHERE id = 1")
-    assert offices() == [(1, 1, 2), (2, 1, None)]
-
-    # The KUA moves to the other Kankemenag: the unit's path is rewritten.
-    db.execute("UPDATE core_workunit SET path = '/1/4/3/' WHERE id = 3")
-    assert offices() == [(1, 1, 4), (2, 1, None)]
-
-    # The Kankemenag moves under the other Kanwil, then its KUA's path.
-    db.execute("UPDATE core_workunit SET path = '/5/4/' WHERE id = 4")
-    db.execute("UPDATE core_workunit SET path = '/5/4/3/' WHERE id = 3")
-    assert offices() == [(1, 5, 4), (2, 1, None)]
-
-    # A change of kind reaches the items below the unit.
-    db.execute("UPDATE core_workunit SET kind = 'kanwil' WHERE id = 4")
-    assert offices() == [(1, 4, None), (2, 1, None)]
-
-    db.execute("UPDATE news_newsitem SET unit_id = 2 WHERE id = 2")
-    assert offices() == [(1, 4, None), (2, 1, 2)]
-
-
-UNAPPLY_AND_REAPPLY = """
-import django
-django.setup()
-from django.core.management import call_command
-from django.db import connection
-call_command("migrate", verbosity=0)
-call_command("migrate", "news", "0010", verbosity=0)
-call_command("migrate", "news", verbosity=0)
-with connection.cursor() as cursor:
-    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
-    print(" ".join(name for (name,) in cursor.fetchall() if name.startswith("news_")))
-"""
-
-
-def test_the_embedded_database_can_unapply_and_reapply_the_migration(tmp_path):
-    # SQLite rebuilds a table to drop a foreign key column, which the tag
-    # rows' triggers would refuse; they must be lifted and come back.
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL"}
-    }
-    env.update(DJANGO_SETTINGS_MODULE="humas_portal.settings", VAR_DIR=str(tmp_path))
-    run = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", UNAPPLY_AND_REAPPLY],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-    assert run.returncode == 0, run.stderr
-    triggers = run.stdout.split()
-    assert {"news_item_take_offices", "news_item_keep_offices", "news_unit_give_offices"} <= set(triggers)
-    created = [statement.split() for statement in tag_rows.SQLITE_FORWARD]
-    tag_triggers = {words[2] for words in created if words[:2] == ["CREATE", "TRIGGER"]}
-    assert tag_triggers and tag_triggers <= set(triggers)
+def test_items_loaded_in_bulk_carry_their_offices(org):
+    """A bulk load never runs Python per item; the database fills them."""
+    built = [NewsItemFactory.build(unit=unit, author=UserFactory()) for unit in (org.kua_bangil, org.kanwil)]
+    at_kua, at_kanwil = NewsItem.objects.bulk_create(built)
+    assert _offices(at_kua) == (org.kanwil.pk, org.pasuruan.pk)
+    assert _offices(at_kanwil) == (org.kanwil.pk, None)

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.contrib.postgres.search import SearchQuery
 from django.urls import reverse
 from django.utils import timezone
 
 from humas_portal.core.workflow import ReviewStatus
 from news.models import NewsItem
-from news.selectors import invalidate_public_cache, update_search_vector
+from news.selectors import invalidate_public_cache
 
 from .factories import CategoryFactory, NewsItemFactory, TagFactory, published_corpus
 
@@ -22,24 +22,17 @@ def _fresh_public_cache():
     invalidate_public_cache()
 
 
-def indexed(**kwargs):
-    """An item as the publish service leaves it: in the search index."""
-    item = NewsItemFactory(**kwargs)
-    update_search_vector([item.pk])
-    return item
-
-
 def search(client, q, **params):
     return client.get(reverse("news:search"), {"q": q, **params})
 
 
 def test_humas_finds_kehumasan(client):
-    item = indexed(
+    item = NewsItemFactory(
         published=True,
         title="Pelatihan Kehumasan bagi Pengelola Media Satker",
         lead="Kankemenag menggelar pelatihan jurnalistik untuk petugas media madrasah.",
     )
-    indexed(published=True, title="Manasik Haji Calon Jemaah", lead="Calon jemaah mengikuti manasik.")
+    NewsItemFactory(published=True, title="Manasik Haji Calon Jemaah", lead="Calon jemaah mengikuti manasik.")
 
     response = search(client, "humas")
 
@@ -48,7 +41,7 @@ def test_humas_finds_kehumasan(client):
 
 
 def test_search_matches_the_body_too(client):
-    item = indexed(
+    item = NewsItemFactory(
         published=True,
         title="Rapat Koordinasi Bulanan",
         body="<p>Pembahasan <strong>sertifikasi halal</strong> bagi pelaku usaha mikro.</p>",
@@ -58,13 +51,13 @@ def test_search_matches_the_body_too(client):
 
 def test_a_title_match_ranks_above_a_mention_in_the_body(client):
     now = timezone.now()
-    in_body = indexed(
+    in_body = NewsItemFactory(
         published=True,
         published_at=now,
         title="Rapat Koordinasi Bulanan Kankemenag",
         body="<p>Rapat juga membahas peran kehumasan di setiap satker.</p>",
     )
-    in_title = indexed(
+    in_title = NewsItemFactory(
         published=True,
         published_at=now - timedelta(hours=2),
         title="Kehumasan Madrasah Diperkuat Lewat Pelatihan",
@@ -75,12 +68,14 @@ def test_a_title_match_ranks_above_a_mention_in_the_body(client):
 
 def test_a_recent_item_outranks_a_slightly_more_relevant_old_one(client):
     now = timezone.now()
-    old = indexed(
+    old = NewsItemFactory(
         published=True,
         published_at=now - timedelta(days=90),
         title="Moderasi Beragama: Moderasi untuk Madrasah",
     )
-    new = indexed(published=True, published_at=now - timedelta(days=1), title="Moderasi Beragama di Madrasah")
+    new = NewsItemFactory(
+        published=True, published_at=now - timedelta(days=1), title="Moderasi Beragama di Madrasah"
+    )
     assert [i.pk for i in search(client, "moderasi").context["items"]] == [new.pk, old.pk]
 
 
@@ -88,15 +83,15 @@ def test_a_recent_item_outranks_a_slightly_more_relevant_old_one(client):
     "status", [ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.APPROVED, ReviewStatus.UNPUBLISHED]
 )
 def test_search_never_shows_unpublished_items(client, status):
-    indexed(status=status, title="Kehumasan Rahasia Internal")
+    NewsItemFactory(status=status, title="Kehumasan Rahasia Internal")
     response = search(client, "humas")
     assert response.context["items"] == []
     assert "Tidak ada berita yang cocok" in response.content.decode()
 
 
 def test_websearch_syntax_excludes_words(client):
-    haji = indexed(published=True, title="Manasik Haji dan Umrah")
-    indexed(published=True, title="Penyelenggaraan Umrah Backpacker Dilarang")
+    haji = NewsItemFactory(published=True, title="Manasik Haji dan Umrah")
+    NewsItemFactory(published=True, title="Penyelenggaraan Umrah Backpacker Dilarang")
     response = search(client, "umrah -backpacker")
     assert [i.pk for i in response.context["items"]] == [haji.pk]
 
@@ -112,7 +107,7 @@ def test_an_empty_query_shows_a_friendly_page_and_runs_no_query(client, q, djang
 def test_pagination_keeps_the_query(client, settings):
     settings.NEWS_PAGE_SIZE = 2
     for n in range(5):
-        indexed(published=True, title=f"Sosialisasi Kehumasan Tahap {n}")
+        NewsItemFactory(published=True, title=f"Sosialisasi Kehumasan Tahap {n}")
 
     first = search(client, "kehumasan")
     page = first.content.decode()
@@ -128,7 +123,7 @@ def test_only_the_most_recent_matches_are_ranked(client, settings):
     settings.NEWS_SEARCH_MAX_RESULTS = 3
     now = timezone.now()
     items = [
-        indexed(published=True, published_at=now - timedelta(days=n), title=f"Zakat Fitrah Tahap {n}")
+        NewsItemFactory(published=True, published_at=now - timedelta(days=n), title=f"Zakat Fitrah Tahap {n}")
         for n in range(5)
     ]
     response = search(client, "zakat")
@@ -144,7 +139,6 @@ def test_search_query_count_does_not_grow_with_news(client, org, count, django_a
         categories=[CategoryFactory()],
         tags=[TagFactory()],
     )
-    update_search_vector(NewsItem.objects.values_list("pk", flat=True))
     # 1 the ids of the most recent matches (last month, then older ones only
     # if needed, in one UNION ALL); 1 their ranking; 1 the page's cards.
     with django_assert_num_queries(3):
@@ -152,23 +146,51 @@ def test_search_query_count_does_not_grow_with_news(client, org, count, django_a
     assert len(response.context["items"]) == min(count, 12)
 
 
-def test_update_search_vector_reports_the_rows_it_indexed():
-    items = [NewsItemFactory(published=True) for _ in range(3)]
-    assert update_search_vector([i.pk for i in items]) == 3
-    assert update_search_vector([]) == 0
-    assert NewsItem.objects.filter(search_vector__isnull=True).count() == 0
+def test_every_item_is_indexed_by_the_database_as_it_is_written():
+    """The index is kept by PostgreSQL itself (a generated column), for
+    items written by any path: the factory, a bulk load, a queryset update."""
+    one = NewsItemFactory(published=True, title="Pembinaan Penyuluh Agama")
+    built = NewsItemFactory.build(published=True, unit=one.unit, author=one.author, slug="dimuat-sekaligus")
+    (bulk,) = NewsItem.objects.bulk_create([built])
+    NewsItem.objects.filter(pk=bulk.pk).update(title="Pembinaan Takmir Masjid")
+    assert not NewsItem.objects.filter(search_vector__isnull=True).exists()
+    found = NewsItem.objects.filter(search_vector=SearchQuery("takmir", config="indonesian"))
+    assert [item.pk for item in found] == [bulk.pk]
 
 
-def test_the_database_knows_a_vector_match_is_expensive():
-    """So a word found in one item in a hundred is searched through the
-    full-text index rather than by testing the vectors of the newest items
-    one by one (migration 0007, docs/deploy/postgresql.md)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        if not cursor.fetchone()[0]:
-            pytest.skip("only a superuser's migration changes it; the DBA does otherwise")
-        cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'ts_match_vq'")
-        assert cursor.fetchone()[0] == 500
+def test_several_words_must_all_match(client):
+    lead = "Kegiatan rutin tahunan."
+    both = NewsItemFactory(published=True, title="Bimbingan Perkawinan Calon Pengantin", lead=lead)
+    NewsItemFactory(published=True, title="Bimbingan Manasik Haji", lead=lead)
+    NewsItemFactory(published=True, title="Pencatatan Perkawinan di KUA", lead=lead)
+    assert [i.pk for i in search(client, "bimbingan perkawinan").context["items"]] == [both.pk]
+
+
+def test_a_quoted_phrase_matches_those_words_in_that_order(client):
+    phrase = NewsItemFactory(published=True, title="Sosialisasi Moderasi Beragama di Madrasah")
+    NewsItemFactory(published=True, title="Beragama dengan Moderasi: Dialog Lintas Iman")
+    assert [i.pk for i in search(client, '"moderasi beragama"').context["items"]] == [phrase.pk]
+    # Unquoted, both have the two words.
+    assert len(search(client, "moderasi beragama").context["items"]) == 2
+
+
+def test_or_accepts_either_word(client):
+    haji = NewsItemFactory(published=True, title="Manasik Haji Kabupaten")
+    zakat = NewsItemFactory(published=True, title="Penyaluran Zakat Fitrah")
+    NewsItemFactory(published=True, title="Wisuda Madrasah Aliyah")
+    found = {i.pk for i in search(client, "haji or zakat").context["items"]}
+    assert found == {haji.pk, zakat.pk}
+
+
+def test_a_corrected_text_is_found_by_its_new_words(client):
+    item = NewsItemFactory(published=True, title="Rapat Kerja Tahunan")
+    assert search(client, "wakaf").context["items"] == []
+
+    item.title = "Rapat Kerja Badan Wakaf"
+    item.save()
+    invalidate_public_cache()  # what saving a published item does on commit
+
+    assert [i.pk for i in search(client, "wakaf").context["items"]] == [item.pk]
 
 
 @pytest.mark.parametrize("in_last_month", [0, 2, 4])
@@ -182,7 +204,7 @@ def test_the_most_recent_matches_are_found_inside_and_outside_the_last_month(cli
         timedelta(days=60 + 30 * n) for n in range(3)
     ]
     items = [
-        indexed(published=True, published_at=now - age, title=f"Isbat Nikah Tahap {n}")
+        NewsItemFactory(published=True, published_at=now - age, title=f"Isbat Nikah Tahap {n}")
         for n, age in enumerate(ages)
     ]
 
@@ -194,7 +216,7 @@ def test_the_most_recent_matches_are_found_inside_and_outside_the_last_month(cli
 def test_every_page_of_a_search_reads_one_kept_result_list(client, settings, django_assert_num_queries):
     settings.NEWS_PAGE_SIZE = 2
     for n in range(5):
-        indexed(published=True, title=f"Rukyatul Hilal Tahap {n}")
+        NewsItemFactory(published=True, title=f"Rukyatul Hilal Tahap {n}")
     assert len(search(client, "rukyatul").context["items"]) == 2
 
     # Only the page's cards: the ranked list is kept until the next change.
@@ -204,16 +226,16 @@ def test_every_page_of_a_search_reads_one_kept_result_list(client, settings, dja
 
 
 def test_a_publication_discards_kept_search_results(client):
-    first = indexed(published=True, title="Festival Hadrah Madrasah")
+    first = NewsItemFactory(published=True, title="Festival Hadrah Madrasah")
     assert [i.pk for i in search(client, "hadrah").context["items"]] == [first.pk]
 
-    second = indexed(published=True, title="Lomba Hadrah Antar-KUA")
+    second = NewsItemFactory(published=True, title="Lomba Hadrah Antar-KUA")
     invalidate_public_cache()  # what the publish service does on commit
 
     assert {i.pk for i in search(client, "hadrah").context["items"]} == {first.pk, second.pk}
 
 
 def test_a_search_page_past_the_end_is_not_found(client):
-    indexed(published=True, title="Sosialisasi Wakaf Uang")
+    NewsItemFactory(published=True, title="Sosialisasi Wakaf Uang")
     assert search(client, "wakaf", page=2).status_code == 404
     assert search(client, "wakaf", page="abc").status_code == 404

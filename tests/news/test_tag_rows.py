@@ -2,9 +2,7 @@
 by the database whichever way an item is published, taken down or re-dated;
 tag pages are read from them."""
 
-import sqlite3
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
 from django.urls import reverse
@@ -18,8 +16,6 @@ from news.selectors import invalidate_public_cache
 from .factories import NewsItemFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
-
-migration = import_module("news.migrations.0009_tag_rows_carry_publication_time")
 
 
 def _row_time(item, tag):
@@ -118,34 +114,9 @@ def test_a_tag_page_takes_three_queries_and_two_once_counted(
         assert "Halaman 3 dari 3" in client.get(url, {"page": 3}).content.decode()
 
 
-def _sqlite_news_tables():
-    db = sqlite3.connect(":memory:")
-    db.executescript(
-        """
-        CREATE TABLE news_newsitem (id INTEGER PRIMARY KEY, status TEXT, published_at TEXT);
-        CREATE TABLE news_newsitem_tags (
-            id INTEGER PRIMARY KEY, newsitem_id INTEGER, tag_id INTEGER, published_at TEXT
-        );
-        """
-    )
-    for statement in migration.SQLITE_FORWARD:
-        db.execute(statement)
-    return db
-
-
-def test_the_embedded_database_keeps_the_rows_by_the_same_rule():
-    """The portal's embedded default (SQLite) has its own triggers."""
-    db = _sqlite_news_tables()
-    db.execute("INSERT INTO news_newsitem VALUES (1, 'published', '2026-01-02 03:04:05')")
-    db.execute("INSERT INTO news_newsitem VALUES (2, 'draft', NULL)")
-    db.execute("INSERT INTO news_newsitem_tags (newsitem_id, tag_id) VALUES (1, 7), (2, 7)")
-
-    def times():
-        return db.execute("SELECT newsitem_id, published_at FROM news_newsitem_tags ORDER BY 1").fetchall()
-
-    assert times() == [(1, "2026-01-02 03:04:05"), (2, None)]
-    db.execute(
-        "UPDATE news_newsitem SET status = 'published', published_at = '2026-02-01 00:00:00' WHERE id = 2"
-    )
-    db.execute("UPDATE news_newsitem SET status = 'unpublished' WHERE id = 1")
-    assert times() == [(1, None), (2, "2026-02-01 00:00:00")]
+def test_tag_rows_loaded_in_bulk_take_their_items_time(org, tag):
+    published = NewsItemFactory(published=True, unit=org.kua_bangil)
+    draft = NewsItemFactory(unit=org.kua_bangil)
+    NewsTag.objects.bulk_create([NewsTag(newsitem=published, tag=tag), NewsTag(newsitem=draft, tag=tag)])
+    assert _row_time(published, tag) == published.published_at
+    assert _row_time(draft, tag) is None

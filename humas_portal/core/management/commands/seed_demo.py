@@ -32,7 +32,6 @@ from humas_portal.core.models import AuditEntry, Role, RoleAssignment, User, Wor
 from humas_portal.core.policy import forget_roles
 from humas_portal.core.workflow import ReviewAction, ReviewStatus
 from news.models import Category, NewsItem, NewsRevision, Tag
-from news.selectors import update_search_vector
 
 # A development-only password, documented in the README; set DEMO_PASSWORD or
 # pass --password for anything others can reach.
@@ -277,8 +276,6 @@ def seed_news(units, users, categories, tags) -> int:
         )
         _record_history(item, status, author, verifier, moment)
         created_ids.append(item.pk)
-    # Only published items are searchable; SQLite has no index to fill.
-    update_search_vector(NewsItem.objects.filter(pk__in=created_ids).published().values_list("pk", flat=True))
     return len(created_ids)
 
 
