@@ -8,8 +8,9 @@ corpus is built.
 
 The load avoids everything that makes row-by-row inserts slow: rows stream
 through ``COPY``; the news items go first into an unlogged staging table and
-then into ``news_newsitem`` with one ``INSERT … SELECT`` per half that computes
-the search vector in SQL, so no row is written twice; secondary indexes are
+then into ``news_newsitem`` with one ``INSERT … SELECT`` per half, during
+which PostgreSQL computes the search vector (a generated column, as for any
+item the portal writes), so no row is written twice; secondary indexes are
 dropped for the load and rebuilt afterwards; foreign-key triggers are off for
 the load sessions (the generator only writes ids it created).
 """
@@ -53,18 +54,6 @@ RARE_TARGET_SHARE = 1 / 20_000
 # The common search term: a content word present in a large share of items.
 COMMON_TERM = "kegiatan"
 
-# The search vector exactly as ``news.selectors.update_search_vector`` stores
-# it when an item is published: title weighted A, lead B, dateline and body C
-# (the HTML tags of the body are tokens the parser drops), ``indonesian``
-# configuration. Every run checks a sample against the app's own function
-# (``run.search_vector_check``) so the two cannot drift apart unnoticed.
-SEARCH_VECTOR_SQL = (
-    "setweight(to_tsvector('indonesian'::regconfig, coalesce({t}.title, '')), 'A') || "
-    "setweight(to_tsvector('indonesian'::regconfig, coalesce({t}.lead, '')), 'B') || "
-    "setweight(to_tsvector('indonesian'::regconfig, coalesce({t}.dateline, '')), 'C') || "
-    "setweight(to_tsvector('indonesian'::regconfig, coalesce({t}.body, '')), 'C')"
-)
-
 NEWS_COLUMNS = (
     "id",
     "status",
@@ -95,8 +84,9 @@ NEWS_COLUMNS = (
     "kankemenag_id",
 )
 # The trigger that gives a written item its unit's offices (news.models:
-# NewsItem.kanwil); the generator writes them, and the load checks them
-# against the trigger (``_check_offices``).
+# NewsItem.kanwil), by the name declared on the model (django-pgtrigger adds
+# a prefix and a suffix, see _trigger); the generator writes the offices,
+# and the load checks them against the trigger (``_check_offices``).
 OFFICES_TRIGGER = "news_item_take_offices"
 # Every item is published: its tag rows carry its publication time (see
 # news.models.NewsTag), which the trigger named here would otherwise fill.
@@ -158,13 +148,13 @@ CURATED_TAGS = [
 
 
 def corpus_layout() -> str:
-    """A fingerprint of what the generator writes: a corpus built by another
-    version (other columns, another search vector) is not reused."""
+    """A fingerprint of what the generator writes and of the schema it is
+    written into: a corpus built by another version (other columns, another
+    search vector or triggers) is not reused."""
     import hashlib
 
-    return hashlib.sha256(
-        f"{SEARCH_VECTOR_SQL}|{NEWS_COLUMNS}|{TAG_COLUMNS}|{CHUNK_SIZE}".encode()
-    ).hexdigest()[:16]
+    schema = "".join(path.read_text() for path in sorted((BASE_DIR / "news" / "migrations").glob("0*.py")))
+    return hashlib.sha256(f"{schema}|{NEWS_COLUMNS}|{TAG_COLUMNS}|{CHUNK_SIZE}".encode()).hexdigest()[:16]
 
 
 def zipf_cum_weights(n: int, exponent: float = 1.0, total: float = 1.0, offset: float = 0.0) -> list[float]:
@@ -534,6 +524,17 @@ def _parallel(dsn: str, statements: list[str], workers: int = 2) -> None:
         raise errors[0]
 
 
+def _trigger(cur, table: str, name: str) -> str:
+    """The database name of the trigger declared as ``name`` on ``table``'s
+    model (django-pgtrigger names it ``pgtrigger_<name>_<hash>``)."""
+    cur.execute(
+        "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE %s",
+        [table, f"pgtrigger\\_{name}\\_%"],
+    )
+    (found,) = cur.fetchone()
+    return found
+
+
 def _check_offices(dsn: str) -> None:
     """The items were loaded with their offices, past the trigger that fills
     them in the portal: the newest item of every unit is written again,
@@ -695,7 +696,8 @@ def corpus_build(
         # The tag rows are loaded before their items (those wait in the
         # staging table), so the trigger that copies an item's publication
         # time to a new tag row would find none: the rows carry it already.
-        cur.execute(f"ALTER TABLE news_newsitem_tags DISABLE TRIGGER {TAG_TIME_TRIGGER}")
+        tag_time_trigger = _trigger(cur, "news_newsitem_tags", TAG_TIME_TRIGGER)
+        cur.execute(f"ALTER TABLE news_newsitem_tags DISABLE TRIGGER {tag_time_trigger}")
     conn.close()
 
     context = {
@@ -703,7 +705,14 @@ def corpus_build(
         "size": size,
         "tag_count": len(tags),
         "units": [
-            (u.id, u.id, UNIT_COUNT + office_of(u).id, u.place, nearest(u, "kanwil"), nearest(u, "kankemenag"))
+            (
+                u.id,
+                u.id,
+                UNIT_COUNT + office_of(u).id,
+                u.place,
+                nearest(u, "kanwil"),
+                nearest(u, "kankemenag"),
+            )
             for u in order
         ],
         "start": (anchor - span).replace(tzinfo=None),
@@ -729,26 +738,26 @@ def corpus_build(
     conn = _connect(dsn)
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute(f"ALTER TABLE news_newsitem_tags ENABLE TRIGGER {TAG_TIME_TRIGGER}")
+        cur.execute(f"ALTER TABLE news_newsitem_tags ENABLE TRIGGER {tag_time_trigger}")
         item_indexes = _secondary_indexes(cur, "news_newsitem")
         for name, _definition in item_indexes:
             cur.execute(f'DROP INDEX "{name}"')
         # The rows carry their offices already (checked below).
-        cur.execute(f"ALTER TABLE news_newsitem DISABLE TRIGGER {OFFICES_TRIGGER}")
+        offices_trigger = _trigger(cur, "news_newsitem", OFFICES_TRIGGER)
+        cur.execute(f"ALTER TABLE news_newsitem DISABLE TRIGGER {offices_trigger}")
     cols = ", ".join(NEWS_COLUMNS)
-    vector = SEARCH_VECTOR_SQL.format(t="s")
     halves = [(1, size // 2), (size // 2 + 1, size)] if size > 1 else [(1, size)]
     moved = time.monotonic()
     _parallel(
         dsn,
         [
-            f"INSERT INTO news_newsitem ({cols}, search_vector) SELECT {cols}, {vector} "  # noqa: S608 - constants
+            f"INSERT INTO news_newsitem ({cols}) SELECT {cols} "  # noqa: S608 - constants
             f"FROM bench_stage s WHERE s.id BETWEEN {low} AND {high}"
             for low, high in halves
         ],
     )
     with conn.cursor() as cur:
-        cur.execute(f"ALTER TABLE news_newsitem ENABLE TRIGGER {OFFICES_TRIGGER}")
+        cur.execute(f"ALTER TABLE news_newsitem ENABLE TRIGGER {offices_trigger}")
     log(f"search vectors computed in {time.monotonic() - moved:.0f}s")
     indexed = time.monotonic()
     # The GIN index takes longest: start it first so the others share the
