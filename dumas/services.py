@@ -1,9 +1,11 @@
 """Every change to a complaint, one service each.
 
-Each service checks the permission (``dumas.policy``) and the current state
-(``dumas.workflow.COMPLAINT_TRANSITIONS``), changes the row under a lock
-inside a transaction, appends an audit row, and writes the outbox rows of the
-emails it causes (sent after commit, see ``dumas.notifications``).
+Every status change runs through the portal's transition engine
+(``humas_portal.core.workflow``) with the complaint table
+(``dumas.workflow.COMPLAINT_TRANSITIONS``) and the permission of
+``dumas.policy``: the row is locked, its state checked, the change saved
+with its audit row, and the outbox rows of the emails it causes written in
+the same transaction (sent after commit, see ``dumas.notifications``).
 
 Nothing here writes the complainant's identity into an audit note, a log
 line or a staff email.
@@ -24,7 +26,7 @@ from django.views.decorators.debug import sensitive_variables
 from humas_portal.core.audit import audit_record
 from humas_portal.core.models import User, WorkUnit
 from humas_portal.core.workdays import add_working_days
-from humas_portal.core.workflow import WorkflowError
+from humas_portal.core.workflow import WorkflowError, transition_apply, transition_claim
 
 from . import codes, policy
 from .attachments import attachment_store, check_attachments
@@ -51,13 +53,7 @@ from .workflow import (
     ForwardDestination,
     IdentityMode,
 )
-
-
-def _audit_unit(complaint: Complaint) -> WorkUnit:
-    # Audit rows are listed per unit elsewhere in the portal; a
-    # whistleblowing report is filed under its office so that nothing at the
-    # unit it is about can even see that it exists.
-    return complaint.office if complaint.is_whistleblowing else complaint.unit
+from .workflow import complaint_audit_unit as _audit_unit
 
 
 def _local_date(moment: datetime, unit: WorkUnit) -> date:
@@ -188,41 +184,18 @@ def _transition(
     note: str = "",
     changes=None,
     notify_assignee: bool = False,
-    validate=None,
+    check=None,
 ) -> Complaint:
-    """Apply one transition of ``COMPLAINT_TRANSITIONS``.
-
-    The row is locked so that two officers clicking at once cannot both act:
-    the second sees the new status and gets a ``WorkflowError``. ``changes``
-    is a function of the locked row and the time returning extra field
-    values.
-    """
-    transition = COMPLAINT_TRANSITIONS[action]
-    if not policy.can_act(actor, complaint, action):
-        raise PermissionDenied
+    """Apply one transition of ``COMPLAINT_TRANSITIONS`` with what every
+    complaint move brings: a public note becomes a message on the tracking
+    page, and the complainant (and, with ``notify_assignee``, the assignee)
+    is told. ``changes(locked, now)`` returns extra field values;
+    ``check(locked)`` refuses for reasons beyond the status."""
     note = (note or "").strip()
-    if transition.note_required and not note:
-        raise WorkflowError(str(transition.note_missing_message))
-    if validate is not None:
-        validate()
-    with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        if locked.status not in transition.sources:
-            raise WorkflowError(
-                _("Tindakan “%(action)s” tidak dapat dilakukan karena statusnya “%(status)s”.")
-                % {"action": ComplaintAction(action).label, "status": locked.get_status_display()}
-            )
-        now = timezone.now()
-        from_state = locked.status
-        locked.status = transition.target
-        locked.status_changed_at = now
-        # A new stage starts: its deadline may be missed (and reminded) anew.
-        locked.reminded_stage = ""
-        for field, value in (changes(locked, now) if changes else {}).items():
-            setattr(locked, field, value)
-        locked.save()
+
+    def effects(locked: Complaint) -> None:
         public_note = ""
-        if transition.note_is_public and note:
+        if COMPLAINT_TRANSITIONS[action].note_is_public and note:
             public_note = note
             ComplaintMessage.objects.create(
                 complaint=locked,
@@ -230,17 +203,8 @@ def _transition(
                 body=note,
                 is_public=True,
                 author=actor,
-                created_at=now,
+                created_at=locked.status_changed_at,
             )
-        audit_record(
-            actor=actor,
-            action=action,
-            obj=locked,
-            from_state=from_state,
-            to_state=locked.status,
-            note=note,
-            unit=_audit_unit(locked),
-        )
         notification_queue(
             complaint=locked,
             event=NotificationEvent.STATUS_CHANGED,
@@ -254,7 +218,18 @@ def _transition(
                 audience=Audience.ASSIGNEE,
                 payload={"action": action, "status": locked.status},
             )
-    return locked
+
+    return transition_apply(
+        complaint,
+        action,
+        machine=COMPLAINT_TRANSITIONS,
+        actor=actor,
+        permitted=lambda user, obj: policy.can_act(user, obj, action),
+        note=note,
+        check=check,
+        changes=changes,
+        effects=effects,
+    )
 
 
 def complaint_verify(*, complaint: Complaint, actor: User, note: str = "") -> Complaint:
@@ -313,7 +288,7 @@ def complaint_forward(
     SP4N-LAPOR!, recording the reference number they gave."""
     external_reference = (external_reference or "").strip()
 
-    def validate():
+    def check(locked: Complaint) -> None:
         if destination not in ForwardDestination.values:
             raise WorkflowError(_("Pilih instansi tujuan penerusan."))
         if not external_reference:
@@ -329,7 +304,7 @@ def complaint_forward(
         action=ComplaintAction.FORWARD,
         actor=actor,
         note=note,
-        validate=validate,
+        check=check,
         changes=lambda locked, now: {
             "forwarded_to": destination,
             "external_reference": external_reference,
@@ -489,21 +464,18 @@ def complaint_autoclose(*, complaint_id: int, now: datetime | None = None) -> bo
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.DUMAS_AUTOCLOSE_DAYS)
     with transaction.atomic():
-        won = Complaint.objects.filter(
-            pk=complaint_id, status=ComplaintStatus.ANSWERED, status_changed_at__lte=cutoff
-        ).update(status=ComplaintStatus.CLOSED, closed_at=now, status_changed_at=now, reminded_stage="")
-        if not won:
-            return False
-        complaint = Complaint.objects.select_related("unit", "office").get(pk=complaint_id)
-        audit_record(
-            actor=None,
-            action=ComplaintAction.CLOSE,
-            obj=complaint,
-            from_state=ComplaintStatus.ANSWERED,
-            to_state=ComplaintStatus.CLOSED,
+        complaint = transition_claim(
+            Complaint.objects.filter(status_changed_at__lte=cutoff),
+            complaint_id,
+            ComplaintAction.CLOSE,
+            machine=COMPLAINT_TRANSITIONS,
+            changes={"closed_at": now},
+            now=now,
             note=str(_("Ditutup otomatis: tidak ada tanggapan pelapor setelah dijawab.")),
-            unit=_audit_unit(complaint),
+            load=Complaint.objects.select_related("unit", "office"),
         )
+        if complaint is None:
+            return False
         notification_queue(
             complaint=complaint,
             event=NotificationEvent.STATUS_CHANGED,

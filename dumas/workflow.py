@@ -4,18 +4,19 @@ transition table, declared once.
 The statuses follow SP4N-LAPOR!: a complaint is received, verified (or put on
 hold for missing information, declared not our authority, or archived),
 followed up, answered and closed. Every service in ``dumas.services`` that
-changes the status goes through ``COMPLAINT_TRANSITIONS``; nothing else
+changes the status goes through ``COMPLAINT_TRANSITIONS`` (a core
+``StateMachine``, run by ``humas_portal.core.workflow``); nothing else
 decides which move is allowed from where.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from humas_portal.core.workflow import Transition
+from humas_portal.core.workflow import StateMachine, Transition
 
 
 class ComplaintKind(models.TextChoices):
@@ -83,66 +84,79 @@ class ForwardDestination(models.TextChoices):
     LAPOR = "sp4n_lapor", _("SP4N-LAPOR!")
 
 
-COMPLAINT_TRANSITIONS: Mapping[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition(
-            ComplaintAction.VERIFY,
-            frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.ON_HOLD}),
-            ComplaintStatus.VERIFIED,
-        ),
-        Transition(
-            ComplaintAction.HOLD,
-            frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED}),
-            ComplaintStatus.ON_HOLD,
-            note_required=True,
-            note_missing_message=_("Tuliskan keterangan apa yang perlu dilengkapi pelapor."),
-            note_is_public=True,
-        ),
-        Transition(
-            ComplaintAction.REJECT_AUTHORITY,
-            frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.ON_HOLD, ComplaintStatus.VERIFIED}),
-            ComplaintStatus.NOT_AUTHORITY,
-            note_required=True,
-            note_missing_message=_("Tuliskan instansi yang berwenang dan alasannya untuk pelapor."),
-            note_is_public=True,
-        ),
-        Transition(
-            ComplaintAction.ARCHIVE,
-            frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.ON_HOLD, ComplaintStatus.VERIFIED}),
-            ComplaintStatus.ARCHIVED,
-            note_required=True,
-            note_missing_message=_("Tuliskan alasan pengarsipan untuk pelapor."),
-            note_is_public=True,
-        ),
-        Transition(
-            ComplaintAction.FOLLOW_UP,
-            frozenset({ComplaintStatus.VERIFIED}),
-            ComplaintStatus.IN_FOLLOW_UP,
-        ),
-        # Handing a supervisory matter to the Inspektorat Jenderal or LAPOR!
-        # is itself the follow-up decision; the answer comes back later.
-        Transition(
-            ComplaintAction.FORWARD,
-            frozenset({ComplaintStatus.VERIFIED, ComplaintStatus.IN_FOLLOW_UP}),
-            ComplaintStatus.IN_FOLLOW_UP,
-        ),
-        # A further answer is allowed after the complainant adds information.
-        Transition(
-            ComplaintAction.ANSWER,
-            frozenset({ComplaintStatus.IN_FOLLOW_UP, ComplaintStatus.ANSWERED}),
-            ComplaintStatus.ANSWERED,
-            note_required=True,
-            note_missing_message=_("Tuliskan jawaban untuk pelapor."),
-            note_is_public=True,
-        ),
-        Transition(
-            ComplaintAction.CLOSE,
-            frozenset({ComplaintStatus.ANSWERED}),
-            ComplaintStatus.CLOSED,
-        ),
-    )
-}
+def _complaint_stamp(transition: Transition, *, actor, note: str, now: datetime) -> dict:
+    # Every move starts a new stage: its deadline may be missed (and
+    # reminded) anew.
+    return {"status_changed_at": now, "reminded_stage": ""}
+
+
+def complaint_audit_unit(complaint) -> models.Model:
+    # Audit rows are listed per unit elsewhere in the portal; a
+    # whistleblowing report is filed under its office so that nothing at the
+    # unit it is about can even see that it exists.
+    return complaint.office if complaint.is_whistleblowing else complaint.unit
+
+
+COMPLAINT_TRANSITIONS = StateMachine(
+    Transition(
+        ComplaintAction.VERIFY,
+        frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.ON_HOLD}),
+        ComplaintStatus.VERIFIED,
+    ),
+    Transition(
+        ComplaintAction.HOLD,
+        frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED}),
+        ComplaintStatus.ON_HOLD,
+        note_required=True,
+        note_missing_message=_("Tuliskan keterangan apa yang perlu dilengkapi pelapor."),
+        note_is_public=True,
+    ),
+    Transition(
+        ComplaintAction.REJECT_AUTHORITY,
+        frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.ON_HOLD, ComplaintStatus.VERIFIED}),
+        ComplaintStatus.NOT_AUTHORITY,
+        note_required=True,
+        note_missing_message=_("Tuliskan instansi yang berwenang dan alasannya untuk pelapor."),
+        note_is_public=True,
+    ),
+    Transition(
+        ComplaintAction.ARCHIVE,
+        frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.ON_HOLD, ComplaintStatus.VERIFIED}),
+        ComplaintStatus.ARCHIVED,
+        note_required=True,
+        note_missing_message=_("Tuliskan alasan pengarsipan untuk pelapor."),
+        note_is_public=True,
+    ),
+    Transition(
+        ComplaintAction.FOLLOW_UP,
+        frozenset({ComplaintStatus.VERIFIED}),
+        ComplaintStatus.IN_FOLLOW_UP,
+    ),
+    # Handing a supervisory matter to the Inspektorat Jenderal or LAPOR!
+    # is itself the follow-up decision; the answer comes back later.
+    Transition(
+        ComplaintAction.FORWARD,
+        frozenset({ComplaintStatus.VERIFIED, ComplaintStatus.IN_FOLLOW_UP}),
+        ComplaintStatus.IN_FOLLOW_UP,
+    ),
+    # A further answer is allowed after the complainant adds information.
+    Transition(
+        ComplaintAction.ANSWER,
+        frozenset({ComplaintStatus.IN_FOLLOW_UP, ComplaintStatus.ANSWERED}),
+        ComplaintStatus.ANSWERED,
+        note_required=True,
+        note_missing_message=_("Tuliskan jawaban untuk pelapor."),
+        note_is_public=True,
+    ),
+    Transition(
+        ComplaintAction.CLOSE,
+        frozenset({ComplaintStatus.ANSWERED}),
+        ComplaintStatus.CLOSED,
+    ),
+    stamp=_complaint_stamp,
+    audit_unit=complaint_audit_unit,
+)
+
 
 # Statuses in which the complaint is still being worked on.
 OPEN_STATUSES = frozenset(
@@ -161,7 +175,3 @@ ASSIGNABLE_STATUSES = frozenset(
     {ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED, ComplaintStatus.IN_FOLLOW_UP}
 )
 
-
-def actions_from(status: str) -> list[str]:
-    """Transitions the status allows, whoever asks."""
-    return [action for action, t in COMPLAINT_TRANSITIONS.items() if status in t.sources]

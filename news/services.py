@@ -1,10 +1,12 @@
 """Writes of the news desk: every change to a news item goes through here.
 
-Each service checks the actor against ``news.policy`` (``PermissionDenied``),
-lets ``humas_portal.core.workflow`` check the state and write the audit row
-(``WorkflowError`` with an Indonesian message), and queues its side effects
-(emails, the publishing task) with ``transaction.on_commit`` so nothing is
-sent for a change that was rolled back.
+Each state change runs through the portal's transition engine
+(``humas_portal.core.workflow``) with the review table and the permission of
+``news.policy`` (``PermissionDenied``): it checks the state under a row lock
+(``WorkflowError`` with an Indonesian message) and writes the audit row.
+Side effects (emails, the publishing task) are queued with
+``transaction.on_commit`` so nothing is sent for a change that was rolled
+back.
 """
 
 from __future__ import annotations
@@ -17,10 +19,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from humas_portal.core.audit import audit_record
-from humas_portal.core.models import AuditEntry, Role, User, WorkUnit
+from humas_portal.core.models import Role, User, WorkUnit
 from humas_portal.core.notify import send_templated_email
 from humas_portal.core.policy import users_with_role
 from humas_portal.core.templatetags.portal import tz_abbr
@@ -39,7 +40,9 @@ from humas_portal.core.workflow import (
     ReviewAction,
     ReviewStatus,
     WorkflowError,
-    apply_transition,
+    transition_apply,
+    transition_claim,
+    transition_claim_set,
 )
 
 from . import policy, selectors
@@ -400,14 +403,31 @@ def news_update(
 # --- Workflow -------------------------------------------------------------------
 
 
+def _review(item: NewsItem, action: str, *, actor: User, note: str = "", **options: Any) -> NewsItem:
+    """Move ``item`` through ``action`` of the review table, with the
+    permission of ``news.policy``; returns the fresh row."""
+    return transition_apply(
+        item,
+        action,
+        machine=REVIEW_TRANSITIONS,
+        actor=actor,
+        permitted=lambda user, obj: policy.can(user, action, item=obj),
+        denied_message=_("Anda tidak berwenang melakukan tindakan ini pada berita tersebut."),
+        note=note,
+        **options,
+    )
+
+
 @transaction.atomic
 def news_submit(*, item: NewsItem, actor: User) -> NewsItem:
     """Send a draft (or a returned item) to the verifiers of its unit, who
     are emailed once the submission is committed."""
-    _require(actor, policy.SUBMIT, item=item)
-    if not (item.title.strip() and item.lead.strip() and strip_tags(item.body).strip()):
-        raise WorkflowError(_("Lengkapi judul, teras berita dan isi berita sebelum diajukan."))
-    item = apply_transition(item, ReviewAction.SUBMIT, actor=actor)
+
+    def complete(locked: NewsItem) -> None:
+        if not (locked.title.strip() and locked.lead.strip() and strip_tags(locked.body).strip()):
+            raise WorkflowError(_("Lengkapi judul, teras berita dan isi berita sebelum diajukan."))
+
+    item = _review(item, ReviewAction.SUBMIT, actor=actor, check=complete)
     verifiers = users_with_role(Role.VERIFIKATOR, item.unit).exclude(pk=actor.pk)
     _send_on_commit(
         to=verifiers.values_list("email", flat=True),
@@ -430,9 +450,8 @@ def news_approve(
     """Approve a submitted item. ``publish_at`` (aware) sets or replaces the
     publication time; without it the author's time stands, and with no time
     at all the item is published at once. Publishing runs in a worker."""
-    _require(actor, policy.APPROVE, item=item)
     changes = {"publish_at": publish_at} if publish_at is not None else None
-    item = apply_transition(item, ReviewAction.APPROVE, actor=actor, note=note, changes=changes)
+    item = _review(item, ReviewAction.APPROVE, actor=actor, note=note, changes=changes)
     _queue_publishing(item)
     _notify_author(item, actor=actor, template="approved", note=note)
     return item
@@ -442,8 +461,7 @@ def news_approve(
 def news_return(*, item: NewsItem, actor: User, note: str) -> NewsItem:
     """Give a submitted item back to its writers with a note of what to
     revise; the note is required."""
-    _require(actor, policy.RETURN, item=item)
-    item = apply_transition(item, ReviewAction.RETURN, actor=actor, note=note)
+    item = _review(item, ReviewAction.RETURN, actor=actor, note=note)
     _notify_author(item, actor=actor, template="returned", note=item.review_note)
     return item
 
@@ -451,8 +469,7 @@ def news_return(*, item: NewsItem, actor: User, note: str) -> NewsItem:
 @transaction.atomic
 def news_reject(*, item: NewsItem, actor: User, reason: str) -> NewsItem:
     """Refuse a submitted item for good; the reason is required."""
-    _require(actor, policy.REJECT, item=item)
-    item = apply_transition(item, ReviewAction.REJECT, actor=actor, note=reason)
+    item = _review(item, ReviewAction.REJECT, actor=actor, note=reason)
     _notify_author(item, actor=actor, template="rejected", note=item.review_note)
     return item
 
@@ -490,8 +507,7 @@ def news_schedule(*, item: NewsItem, actor: User, publish_at: datetime | None) -
 def news_unpublish(*, item: NewsItem, actor: User, reason: str) -> NewsItem:
     """Take a published (or approved, not yet published) item down; the
     reason is required and is sent to the author."""
-    _require(actor, policy.UNPUBLISH, item=item)
-    item = apply_transition(item, ReviewAction.UNPUBLISH, actor=actor, note=reason)
+    item = _review(item, ReviewAction.UNPUBLISH, actor=actor, note=reason)
     # Readers must stop seeing the item at once, not when cached counts expire.
     transaction.on_commit(selectors.invalidate_public_cache)
     _notify_author(item, actor=actor, template="unpublished", note=reason.strip())
@@ -502,8 +518,7 @@ def news_unpublish(*, item: NewsItem, actor: User, reason: str) -> NewsItem:
 def news_redraft(*, item: NewsItem, actor: User, note: str = "") -> NewsItem:
     """Re-open an unpublished or rejected item as a draft its unit can work
     on again."""
-    _require(actor, policy.REDRAFT, item=item)
-    item = apply_transition(item, ReviewAction.REDRAFT, actor=actor, note=note)
+    item = _review(item, ReviewAction.REDRAFT, actor=actor, note=note)
     _notify_author(item, actor=actor, template="redrafted", note=note.strip())
     return item
 
@@ -513,8 +528,6 @@ def news_redraft(*, item: NewsItem, actor: User, note: str = "") -> NewsItem:
 # Items claimed per statement when due items are published as a set.
 PUBLISH_BATCH_SIZE = 500
 
-_PUBLISH = REVIEW_TRANSITIONS[ReviewAction.PUBLISH]
-
 
 def news_publish_due(*, now: datetime | None = None, batch_size: int | None = None) -> list[int]:
     """Publish every approved item that is due, as a set; returns the ids
@@ -523,10 +536,10 @@ def news_publish_due(*, now: datetime | None = None, batch_size: int | None = No
     Called by the publishing task of any item and by the beat sweep, often
     many at once (a thousand items scheduled for the same minute): each call
     claims up to ``batch_size`` due items with one conditional UPDATE whose
-    rows are locked with ``SKIP LOCKED``, so concurrent callers share the
-    work and no item is ever claimed twice. Then, still in that transaction,
-    one INSERT writes their audit rows; the public site is refreshed once
-    and the notices go out after commit. That is a handful of statements
+    rows are locked with ``SKIP LOCKED`` (``transition_claim_set``), so
+    concurrent callers share the work and no item is ever claimed twice, and
+    one INSERT writes their audit rows. Then, still in that transaction, the
+    public site is refreshed once and the notices go out after commit. That is a handful of statements
     for hundreds of items instead of several per item.
 
     If publishing a set fails for a reason other than the database being
@@ -541,13 +554,13 @@ def news_publish_due(*, now: datetime | None = None, batch_size: int | None = No
             with transaction.atomic():
                 claimed = _claim_due(now=now, limit=batch_size)
                 if claimed:
-                    _publish_claimed(claimed, now=now)
+                    _publish_claimed(claimed)
         except (OperationalError, InterfaceError):
             raise  # the database is away: the caller retries later
         except Exception:
             logger.exception("Publishing due news as a set failed; publishing them one by one")
             return published + _publish_each_due(now=now)
-        published += claimed
+        published += [item.pk for item in claimed]
         if len(claimed) < batch_size:
             return published
 
@@ -564,70 +577,30 @@ def news_publish(*, item_id: int, now: datetime | None = None) -> bool:
     return item_id in news_publish_due(now=now)
 
 
-def _claim_due(*, now: datetime, limit: int) -> list[int]:
-    """Move up to ``limit`` due approved items to published in one
-    statement; returns the ids this caller claimed (its transaction holds
-    them until commit)."""
-    table = connection.ops.quote_name(NewsItem._meta.db_table)
-    # FOR UPDATE SKIP LOCKED: rows another caller is publishing are left to
-    # it rather than waited for; rows it published meanwhile no longer match
-    # (the condition is checked again on the locked row). The due ids are a
-    # CTE, which PostgreSQL runs once: as ``id IN (subquery)`` the planner
-    # may rescan the subquery, and each rescan skips the rows the first one
-    # locked and takes the next ones, claiming far more than ``limit``.
-    sql = f"""
-        WITH due AS (
-            SELECT id FROM {table}
-            WHERE status = %(source)s AND (publish_at IS NULL OR publish_at <= %(now)s)
-            ORDER BY publish_at, id
-            LIMIT %(limit)s
-            FOR UPDATE SKIP LOCKED
-        )
-        UPDATE {table} AS item SET status = %(target)s, published_at = %(now)s
-        FROM due
-        WHERE item.id = due.id AND item.status = %(source)s
-        RETURNING item.id
-    """  # noqa: S608 - the table name is our own model's, quoted; values are parameters
-    (source,) = _PUBLISH.sources
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"target": _PUBLISH.target, "source": source, "now": now, "limit": limit})
-        return sorted(row[0] for row in cursor.fetchall())
+def _published_rows():
+    # What the notices need, without the text.
+    return NewsItem.objects.select_related("unit", "author").defer("body", "search_vector")
 
 
-def _claim_item(item_id: int, *, now: datetime) -> bool:
-    """Claim one item if it is still approved and due (one conditional
-    UPDATE: of two callers, exactly one wins)."""
-    claimed = NewsItem.objects.due_for_publishing(now).filter(pk=item_id)
-    return bool(claimed.update(status=_PUBLISH.target, published_at=now))
-
-
-def _publish_claimed(item_ids: list[int], *, now: datetime) -> None:
-    """What follows the claim of ``item_ids``, inside its transaction: the
-    audit rows, and (after commit) the public site's refresh and the
-    notices. The search index follows the text by itself
-    (``NewsItem.search_vector``)."""
-    items = list(
-        NewsItem.objects.filter(pk__in=item_ids)
-        .select_related("unit", "author")
-        .defer("body", "search_vector")
-        .order_by("pk")
+def _claim_due(*, now: datetime, limit: int) -> list[NewsItem]:
+    """Publish up to ``limit`` due approved items in one statement, with
+    their audit rows; returns the items this caller claimed (its
+    transaction holds them until commit)."""
+    return transition_claim_set(
+        NewsItem.objects.due_for_publishing(now).order_by("publish_at", "pk"),
+        ReviewAction.PUBLISH,
+        machine=REVIEW_TRANSITIONS,
+        limit=limit,
+        changes={"published_at": now},
+        now=now,
+        load=_published_rows(),
     )
-    # One INSERT for the set; the rows are those ``audit_record`` writes.
-    content_type = ContentType.objects.get_for_model(NewsItem)
-    (source,) = _PUBLISH.sources
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=None,
-            action=ReviewAction.PUBLISH,
-            content_type=content_type,
-            object_id=str(item.pk),
-            object_repr=str(item)[:255],
-            unit=item.unit,
-            from_state=source,
-            to_state=_PUBLISH.target,
-        )
-        for item in items
-    )
+
+
+def _publish_claimed(items: list[NewsItem]) -> None:
+    """What follows the claim of ``items``, inside its transaction: (after
+    commit) the public site's refresh and the notices. The search index
+    follows the text by itself (``NewsItem.search_vector``)."""
     transaction.on_commit(selectors.invalidate_public_cache)
     subscribers = _confirmed_subscribers(unit_ids={item.unit_id for item in items})
     for item in items:
@@ -652,8 +625,17 @@ def _publish_each_due(*, now: datetime) -> list[int]:
         for item_id in due:
             try:
                 with transaction.atomic():
-                    if _claim_item(item_id, now=now):
-                        _publish_claimed([item_id], now=now)
+                    item = transition_claim(
+                        NewsItem.objects.due_for_publishing(now),
+                        item_id,
+                        ReviewAction.PUBLISH,
+                        machine=REVIEW_TRANSITIONS,
+                        changes={"published_at": now},
+                        now=now,
+                        load=_published_rows(),
+                    )
+                    if item is not None:
+                        _publish_claimed([item])
                         published.append(item_id)
             except (OperationalError, InterfaceError):
                 raise

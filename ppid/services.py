@@ -1,9 +1,11 @@
 """Every write of the PPID app, one function per action.
 
-Each service checks permission (``ppid.policy``) and the current state (the
-transition tables below), changes the rows inside one transaction under a row
-lock, appends an audit row, and queues emails with ``delay_on_commit`` so
-nothing is sent for a change that did not happen.
+Each service checks permission (``ppid.policy``); every status change runs
+through the portal's transition engine (``humas_portal.core.workflow``) with
+the tables of ``ppid.workflow``, which checks the current state under a row
+lock and appends the audit row in the same transaction. Emails are queued
+with ``delay_on_commit`` so nothing is sent for a change that did not
+happen.
 """
 
 from __future__ import annotations
@@ -21,13 +23,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from humas_portal.core.audit import audit_record
 from humas_portal.core.crypto import blind_index, decrypt_bytes, encrypt_bytes
 from humas_portal.core.models import User, WorkUnit
 from humas_portal.core.workdays import add_working_days
-from humas_portal.core.workflow import Transition, WorkflowError
+from humas_portal.core.workflow import WorkflowError, transition_apply, transition_claim
 
 from . import policy
 from .files import CheckedFile, check_document_upload, check_identity_upload
@@ -48,7 +49,6 @@ from .models import (
     Objection,
     ObjectionGround,
     ObjectionOutcome,
-    ObjectionStatus,
     ObtainMethod,
     PpidCounter,
     PpidOfficial,
@@ -61,60 +61,19 @@ from .models import (
     local_today,
 )
 from .validators import normalise_entity_number, normalise_nik
+from .workflow import OBJECTION_TRANSITIONS, REQUEST_TRANSITIONS
 
 logger = logging.getLogger(__name__)
 
 # --- Transitions ---------------------------------------------------------------
 
 
-REQUEST_TRANSITIONS: Mapping[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition(
-            "extend",
-            frozenset({RequestStatus.RECEIVED}),
-            RequestStatus.EXTENDED,
-            label=gettext_lazy("Perpanjang"),
-        ),
-        Transition(
-            "answer",
-            frozenset({RequestStatus.RECEIVED, RequestStatus.EXTENDED}),
-            RequestStatus.ANSWERED,
-            label=gettext_lazy("Jawab"),
-        ),
-        Transition(
-            "close", frozenset({RequestStatus.ANSWERED}), RequestStatus.CLOSED, label=gettext_lazy("Tutup")
-        ),
-    )
-}
-
-OBJECTION_TRANSITIONS: Mapping[str, Transition] = {
-    "answer": Transition(
-        "answer",
-        frozenset({ObjectionStatus.FILED}),
-        ObjectionStatus.ANSWERED,
-        label=gettext_lazy("Tanggapi keberatan"),
-    )
-}
-
-
 def request_allows(request: PpidRequest, action: str) -> bool:
-    return request.status in REQUEST_TRANSITIONS[action].sources
+    return REQUEST_TRANSITIONS.allows(request.status, action)
 
 
 def objection_allows(objection: Objection, action: str) -> bool:
-    return objection.status in OBJECTION_TRANSITIONS[action].sources
-
-
-def _check_state(obj, table: Mapping[str, Transition], action: str) -> str:
-    """The current state, or ``WorkflowError`` if ``action`` is not allowed."""
-    transition = table[action]
-    if obj.status not in transition.sources:
-        raise WorkflowError(
-            _("Tindakan “%(action)s” tidak dapat dilakukan karena statusnya “%(status)s”.")
-            % {"action": transition.label, "status": obj.get_status_display()}
-        )
-    return obj.status
+    return OBJECTION_TRANSITIONS.allows(objection.status, action)
 
 
 # --- Numbers and tokens --------------------------------------------------------
@@ -356,41 +315,50 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
 
 
+def _staff_rows():
+    return PpidRequest.objects.select_related("unit")
+
+
 def ppid_request_extend(*, request: PpidRequest, actor: User, reason: str) -> PpidRequest:
     """Extend the deadline once by 7 working days counted from the end of the
     first 10 (UU 14/2008 Pasal 22 ayat 8), with a written reason, before the
     first deadline has passed."""
-    _require(policy.can_handle_request(actor, request))
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Tuliskan alasan perpanjangan.")]})
-    with transaction.atomic():
-        locked = PpidRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
-        from_state = _check_state(locked, REQUEST_TRANSITIONS, "extend")
-        today = local_today(locked.unit)
-        if today > locked.due_on:
+
+    def validate() -> None:
+        if not reason:
+            raise ValidationError({"reason": [_("Tuliskan alasan perpanjangan.")]})
+
+    def before_the_deadline(locked: PpidRequest) -> None:
+        if local_today(locked.unit) > locked.due_on:
             raise WorkflowError(
                 _(
                     "Batas waktu %(days)s hari kerja sudah lewat; perpanjangan harus diberitahukan sebelum batas itu."
                 )
                 % {"days": settings.PPID_RESPONSE_WORKING_DAYS}
             )
-        locked.status = REQUEST_TRANSITIONS["extend"].target
-        locked.extended_due_on = add_working_days(locked.due_on, settings.PPID_EXTENSION_WORKING_DAYS)
-        locked.extension_reason = reason
-        locked.extended_at = timezone.now()
-        locked.save(update_fields=["status", "extended_due_on", "extension_reason", "extended_at"])
-        audit_record(
-            actor=actor,
-            action="extend",
-            obj=locked,
-            from_state=from_state,
-            to_state=locked.status,
-            note=reason,
-        )
-        _issue_notice(locked, NoticeKind.EXTENSION, issued_on=today, actor=actor)
+
+    def notify(locked: PpidRequest) -> None:
+        _issue_notice(locked, NoticeKind.EXTENSION, issued_on=local_today(locked.unit), actor=actor)
         _queue_email(locked.pk, "extended")
-    return locked
+
+    return transition_apply(
+        request,
+        "extend",
+        machine=REQUEST_TRANSITIONS,
+        actor=actor,
+        permitted=policy.can_handle_request,
+        note=reason,
+        validate=validate,
+        check=before_the_deadline,
+        changes=lambda locked, now: {
+            "extended_due_on": add_working_days(locked.due_on, settings.PPID_EXTENSION_WORKING_DAYS),
+            "extension_reason": reason,
+            "extended_at": now,
+        },
+        effects=notify,
+        queryset=_staff_rows(),
+    )
 
 
 @dataclass(frozen=True)
@@ -464,44 +432,46 @@ def ppid_request_answer(
     redaction), refused (Pasal 17 ground and consequence test) or not held
     (and who holds it), with the files; the PDF letter goes to the
     requester. A late answer is still accepted and shows as late."""
-    _require(policy.can_handle_request(actor, request))
     files = list(files)
-    _validate_answer(
-        decision=decision,
-        answer_form=answer_form,
-        refusal_ground=refusal_ground,
-        consequence_test=consequence_test,
-        holder_info=holder_info,
-        redactions=redactions,
-        files=files,
-    )
     checked_files: list[CheckedFile] = []
-    for upload in files:
-        try:
-            checked_files.append(
-                check_document_upload(upload, max_bytes=settings.PPID_ATTACHMENT_MAX_UPLOAD_BYTES)
-            )
-        except ValidationError as exc:
-            raise ValidationError({"files": [f"{getattr(upload, 'name', '')}: {exc.messages[0]}"]}) from exc
+
+    def validate() -> None:
+        _validate_answer(
+            decision=decision,
+            answer_form=answer_form,
+            refusal_ground=refusal_ground,
+            consequence_test=consequence_test,
+            holder_info=holder_info,
+            redactions=redactions,
+            files=files,
+        )
+        for upload in files:
+            try:
+                checked_files.append(
+                    check_document_upload(upload, max_bytes=settings.PPID_ATTACHMENT_MAX_UPLOAD_BYTES)
+                )
+            except ValidationError as exc:
+                raise ValidationError({"files": [f"{getattr(upload, 'name', '')}: {exc.messages[0]}"]}) from exc
+
     keeps_detail = decision in (Decision.ACCEPTED, Decision.PARTIAL)
-    with transaction.atomic():
-        locked = PpidRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
-        from_state = _check_state(locked, REQUEST_TRANSITIONS, "answer")
-        now = timezone.now()
-        locked.status = REQUEST_TRANSITIONS["answer"].target
-        locked.decision = decision
-        locked.decided_at = now
-        locked.decided_on = timezone.localdate(now, timezone=locked.unit.tzinfo)
-        locked.decided_by = actor
-        locked.answer_note = answer_note.strip()
-        locked.answer_form = answer_form if keeps_detail else ""
-        locked.answer_format = answer_format.strip() if keeps_detail else ""
-        locked.fee_amount = max(int(fee_amount or 0), 0) if keeps_detail else 0
-        locked.fee_note = fee_note.strip() if keeps_detail else ""
-        locked.refusal_ground = refusal_ground if decision == Decision.REFUSED else ""
-        locked.consequence_test = consequence_test.strip() if decision == Decision.REFUSED else ""
-        locked.holder_info = holder_info.strip() if decision == Decision.NOT_HELD else ""
-        locked.save()
+
+    def changes(locked: PpidRequest, now) -> dict:
+        return {
+            "decision": decision,
+            "decided_at": now,
+            "decided_on": timezone.localdate(now, timezone=locked.unit.tzinfo),
+            "decided_by": actor,
+            "answer_note": answer_note.strip(),
+            "answer_form": answer_form if keeps_detail else "",
+            "answer_format": answer_format.strip() if keeps_detail else "",
+            "fee_amount": max(int(fee_amount or 0), 0) if keeps_detail else 0,
+            "fee_note": fee_note.strip() if keeps_detail else "",
+            "refusal_ground": refusal_ground if decision == Decision.REFUSED else "",
+            "consequence_test": consequence_test.strip() if decision == Decision.REFUSED else "",
+            "holder_info": holder_info.strip() if decision == Decision.NOT_HELD else "",
+        }
+
+    def effects(locked: PpidRequest) -> None:
         if decision == Decision.PARTIAL:
             RequestRedaction.objects.bulk_create(
                 RequestRedaction(
@@ -520,17 +490,21 @@ def ppid_request_answer(
             extension = checked.original_name.rsplit(".", 1)[-1].lower()
             attachment.file.save(f"{attachment.public_id.hex}.{extension}", checked.content, save=False)
             attachment.save()
-        audit_record(
-            actor=actor,
-            action="answer",
-            obj=locked,
-            from_state=from_state,
-            to_state=locked.status,
-            note=locked.get_decision_display(),
-        )
         _issue_notice(locked, NoticeKind.DECISION, issued_on=locked.decided_on, actor=actor)
         _queue_email(locked.pk, "answered")
-    return locked
+
+    return transition_apply(
+        request,
+        "answer",
+        machine=REQUEST_TRANSITIONS,
+        actor=actor,
+        permitted=policy.can_handle_request,
+        validate=validate,
+        changes=changes,
+        effects=effects,
+        audit_note=lambda locked: locked.get_decision_display(),
+        queryset=_staff_rows(),
+    )
 
 
 # --- Objections ----------------------------------------------------------------
@@ -590,40 +564,45 @@ def ppid_objection_answer(*, objection: Objection, actor: User, outcome: str, an
     """The Atasan PPID's written answer to an objection, within 30 working
     days; the letter tells the requester they may go to the Komisi
     Informasi within 14 working days."""
-    _require(policy.can_decide_objection(actor, objection))
-    errors: dict[str, list[str]] = {}
-    if outcome not in ObjectionOutcome.values:
-        errors["outcome"] = [_("Pilih putusan atas keberatan.")]
-    if not (answer or "").strip():
-        errors["answer"] = [_("Tuliskan tanggapan atas keberatan.")]
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        locked = Objection.objects.select_for_update().select_related("request__unit").get(pk=objection.pk)
-        from_state = _check_state(locked, OBJECTION_TRANSITIONS, "answer")
-        now = timezone.now()
-        locked.status = OBJECTION_TRANSITIONS["answer"].target
-        locked.outcome = outcome
-        locked.answer = answer.strip()
-        locked.answered_at = now
-        locked.answered_on = timezone.localdate(now, timezone=locked.request.unit.tzinfo)
-        locked.answered_by = actor
-        locked.save()
-        audit_record(
-            actor=actor,
-            action="objection_answer",
-            obj=locked,
-            unit=locked.request.unit,
-            from_state=from_state,
-            to_state=locked.status,
-            note=locked.get_outcome_display(),
-        )
+    answer = (answer or "").strip()
+
+    def validate() -> None:
+        errors: dict[str, list[str]] = {}
+        if outcome not in ObjectionOutcome.values:
+            errors["outcome"] = [_("Pilih putusan atas keberatan.")]
+        if not answer:
+            errors["answer"] = [_("Tuliskan tanggapan atas keberatan.")]
+        if errors:
+            raise ValidationError(errors)
+
+    def changes(locked: Objection, now) -> dict:
+        return {
+            "outcome": outcome,
+            "answer": answer,
+            "answered_at": now,
+            "answered_on": timezone.localdate(now, timezone=locked.request.unit.tzinfo),
+            "answered_by": actor,
+        }
+
+    def effects(locked: Objection) -> None:
         request = locked.request
         request.objection = locked
         audit_record(actor=actor, action="objection_answer", obj=request, note=locked.get_outcome_display())
         _issue_notice(request, NoticeKind.OBJECTION_ANSWER, issued_on=locked.answered_on, actor=actor)
         _queue_email(request.pk, "objection_answered")
-    return locked
+
+    return transition_apply(
+        objection,
+        "answer",
+        machine=OBJECTION_TRANSITIONS,
+        actor=actor,
+        permitted=policy.can_decide_objection,
+        validate=validate,
+        changes=changes,
+        effects=effects,
+        audit_note=lambda locked: locked.get_outcome_display(),
+        queryset=Objection.objects.select_related("request__unit"),
+    )
 
 
 # --- System: closing and purging -----------------------------------------------
@@ -653,16 +632,10 @@ def ppid_request_close(*, request_id: int) -> bool:
     last_day = settles_on(request)
     if last_day is None or local_today(request.unit) <= last_day:
         return False
-    transition = REQUEST_TRANSITIONS["close"]
-    with transaction.atomic():
-        won = PpidRequest.objects.filter(pk=request_id, status__in=transition.sources).update(
-            status=transition.target, closed_at=timezone.now()
-        )
-        if won:
-            audit_record(
-                actor=None, action="close", obj=request, from_state=request.status, to_state=transition.target
-            )
-    return bool(won)
+    closed = transition_claim(
+        PpidRequest, request_id, "close", machine=REQUEST_TRANSITIONS, changes={"closed_at": timezone.now()}
+    )
+    return closed is not None
 
 
 def ppid_identity_purge(*, request_id: int) -> bool:

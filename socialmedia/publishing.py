@@ -1,14 +1,8 @@
 """Publishing deliveries, never twice.
 
-A delivery (one post to one account) moves::
-
-    scheduled ──claim──▶ publishing ──▶ published
-        ▲                    │ ├──▶ failed        (refused for good)
-        │                    │ └──▶ unconfirmed   (timed out after sending,
-        │                    │                     or the worker died)
-        └── rate limit, server error (backoff), media still processing
-                             unconfirmed ──check──▶ published / scheduled
-                                         └──▶ stays for a person
+How a delivery moves is declared in ``socialmedia.workflow``
+(``DELIVERY_TRANSITIONS``); every move here goes through the core engine
+with that table.
 
 The claim is one conditional UPDATE (``scheduled → publishing``), so of two
 workers, or a task and the beat sweep, exactly one calls the platform. No
@@ -35,9 +29,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from humas_portal.core.audit import audit_record
 from humas_portal.core.models import User
-from humas_portal.core.workflow import ReviewAction, ReviewStatus, claim_transition
+from humas_portal.core.workflow import (
+    REVIEW_TRANSITIONS,
+    ReviewAction,
+    ReviewStatus,
+    WorkflowError,
+    by_system,
+    transition_apply,
+    transition_claim,
+)
 
 from . import policy
 from .models import (
@@ -64,6 +65,7 @@ from .platforms.base import (
     Uncertain,
 )
 from .services import account_ensure_token, account_mark_needs_reconnection
+from .workflow import ACTIVE_DELIVERY_STATES, DELIVERY_TRANSITIONS, STOPPED_DELIVERY_STATES
 
 logger = logging.getLogger(__name__)
 
@@ -117,78 +119,89 @@ def content_for(delivery: Delivery) -> Content:
 # --- moving a delivery ------------------------------------------------------------------
 
 
+def _delivery_rows():
+    return Delivery.objects.select_related("post__unit", "account")
+
+
 def _move(
     delivery_id: int,
-    *,
-    sources: tuple[str, ...],
-    target: str,
     action: str,
+    *,
     note: str = "",
-    actor: User | None = None,
+    only_from: frozenset[str] | None = None,
     claimed_at: datetime | None = None,
     stale_before: datetime | None = None,
     **changes,
 ) -> Delivery | None:
-    """Move a delivery from one of ``sources`` to ``target`` with an audit
-    row; ``claimed_at`` restricts the move to the worker holding that claim,
-    ``stale_before`` to a delivery with no heartbeat since then. Returns the
-    delivery, or ``None`` when its state had moved on."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .select_related("post__unit", "account")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.state not in sources:
-            return None
+    """The portal's own move of a delivery through ``action`` (from
+    ``only_from`` of its sources, when narrowed); ``claimed_at`` restricts
+    the move to the worker holding that claim, ``stale_before`` to a
+    delivery with no heartbeat since then. Returns the delivery, or ``None``
+    when its state had moved on."""
+
+    def still_ours(delivery: Delivery) -> None:
         if claimed_at is not None and delivery.claimed_at != claimed_at:
-            return None
+            raise LeaseLost
         if stale_before is not None and (
             delivery.heartbeat_at is None or delivery.heartbeat_at >= stale_before
         ):
-            return None
-        from_state = delivery.state
-        delivery.state = target
-        for field, value in changes.items():
-            setattr(delivery, field, value)
-        delivery.save()
-        audit_record(
-            actor=actor,
-            action=action,
-            obj=delivery,
-            from_state=from_state,
-            to_state=target,
+            raise LeaseLost
+
+    try:
+        return transition_apply(
+            Delivery(pk=delivery_id),
+            action,
+            machine=DELIVERY_TRANSITIONS,
+            actor=None,
+            permitted=by_system,
             note=note,
-            unit=delivery.post.unit,
+            only_from=only_from,
+            check=still_ours,
+            changes=changes,
+            queryset=_delivery_rows(),
         )
-    return delivery
+    except (WorkflowError, LeaseLost, Delivery.DoesNotExist):
+        return None
 
 
-def _mark_published(
-    delivery_id: int, result: Published, *, sources, note="", actor=None, claimed_at=None, **extra
-):
-    now = timezone.now()
+def _post_published(delivery: Delivery) -> None:
+    # The post counts as published once its first delivery is out; the
+    # conditional claim makes the other deliveries' calls no-ops. It runs
+    # after the delivery's own transaction: a person cancelling the post
+    # locks the post first and its deliveries second, and this must not
+    # hold them the other way round.
+    transition_claim(
+        SocialPost,
+        delivery.post_id,
+        ReviewAction.PUBLISH,
+        machine=REVIEW_TRANSITIONS,
+        note=str(delivery.account),
+    )
+
+
+def _published_changes(result: Published) -> dict:
+    return {
+        "published_at": timezone.now(),
+        "platform_post_id": result.platform_id,
+        "platform_url": result.url,
+        "last_error": "",
+        "hold_reason": "",
+        "next_check_at": None,
+    }
+
+
+def _mark_published(delivery_id: int, result: Published, *, only_from, note="", claimed_at=None, **extra):
     delivery = _move(
         delivery_id,
-        sources=sources,
-        target=DeliveryState.PUBLISHED,
-        action="delivery_published",
+        "delivery_published",
+        only_from=only_from,
         note=note or result.url,
-        actor=actor,
         claimed_at=claimed_at,
-        published_at=now,
-        platform_post_id=result.platform_id,
-        platform_url=result.url,
-        last_error="",
-        hold_reason="",
-        next_check_at=None,
+        **_published_changes(result),
         **extra,
     )
     if delivery is not None:
-        # The post counts as published once its first delivery is out; the
-        # conditional transition makes the other deliveries' calls no-ops.
-        claim_transition(SocialPost, delivery.post_id, ReviewAction.PUBLISH, note=str(delivery.account))
+        _post_published(delivery)
     return delivery
 
 
@@ -248,27 +261,23 @@ def delivery_publish(*, delivery_id: int) -> str:
         ).update(next_attempt_at=account.rate_limited_until, hold_reason=HoldReason.RATE_LIMITED)
         return "held"
 
-    claimed = Delivery.objects.filter(
-        pk=delivery_id, state=DeliveryState.SCHEDULED, next_attempt_at__lte=now
-    ).update(
-        state=DeliveryState.PUBLISHING,
-        claimed_at=now,
-        heartbeat_at=now,
-        attempts=F("attempts") + 1,
-        hold_reason="",
+    delivery = transition_claim(
+        Delivery.objects.filter(next_attempt_at__lte=now),
+        delivery_id,
+        "delivery_claimed",
+        machine=DELIVERY_TRANSITIONS,
+        changes={
+            "claimed_at": now,
+            "heartbeat_at": now,
+            "attempts": F("attempts") + 1,
+            "hold_reason": "",
+        },
+        now=now,
+        note=lambda claimed: _("Percobaan ke-%(n)s") % {"n": claimed.attempts},
+        load=_delivery_rows(),
     )
-    if not claimed:
+    if delivery is None:
         return "skipped"
-    delivery.refresh_from_db()
-    audit_record(
-        actor=None,
-        action="delivery_claimed",
-        obj=delivery,
-        from_state=DeliveryState.SCHEDULED,
-        to_state=DeliveryState.PUBLISHING,
-        note=_("Percobaan ke-%(n)s") % {"n": delivery.attempts},
-        unit=delivery.post.unit,
-    )
 
     adapter = adapter_for(
         account,
@@ -327,7 +336,7 @@ def delivery_publish(*, delivery_id: int) -> str:
     moved = _mark_published(
         delivery_id,
         result,
-        sources=(DeliveryState.PUBLISHING, DeliveryState.UNCONFIRMED),
+        only_from=ACTIVE_DELIVERY_STATES,
         claimed_at=now,
         checkpoint=adapter.checkpoint,
         server_errors=0,
@@ -335,15 +344,11 @@ def delivery_publish(*, delivery_id: int) -> str:
     return DeliveryState.PUBLISHED if moved else "lease_lost"
 
 
-_ACTIVE = (DeliveryState.PUBLISHING, DeliveryState.UNCONFIRMED)
-
-
 def _failed(delivery_id, claimed_at, adapter, message) -> str:
     moved = _move(
         delivery_id,
-        sources=_ACTIVE,
-        target=DeliveryState.FAILED,
-        action="delivery_failed",
+        "delivery_failed",
+        only_from=ACTIVE_DELIVERY_STATES,
         note=message,
         claimed_at=claimed_at,
         last_error=message,
@@ -361,9 +366,7 @@ def _unconfirmed(delivery_id, claimed_at, adapter, message, *, check: bool = Tru
     )
     moved = _move(
         delivery_id,
-        sources=_ACTIVE,
-        target=DeliveryState.UNCONFIRMED,
-        action="delivery_unconfirmed",
+        "delivery_unconfirmed",
         note=message,
         claimed_at=claimed_at,
         last_error=message,
@@ -377,9 +380,7 @@ def _unconfirmed(delivery_id, claimed_at, adapter, message, *, check: bool = Tru
 def _reschedule(delivery_id, claimed_at, adapter, retry_at, reason, message, **extra) -> str:
     moved = _move(
         delivery_id,
-        sources=_ACTIVE,
-        target=DeliveryState.SCHEDULED,
-        action="delivery_rescheduled",
+        "delivery_rescheduled",
         note=message,
         claimed_at=claimed_at,
         next_attempt_at=retry_at,
@@ -399,9 +400,8 @@ def _server_error(delivery_id, claimed_at, adapter, errors: int, message: str) -
         final = _("%(message)s (gagal setelah %(n)s kali percobaan)") % {"message": message, "n": errors}
         moved = _move(
             delivery_id,
-            sources=_ACTIVE,
-            target=DeliveryState.FAILED,
-            action="delivery_failed",
+            "delivery_failed",
+            only_from=ACTIVE_DELIVERY_STATES,
             note=final,
             claimed_at=claimed_at,
             last_error=final,
@@ -462,10 +462,12 @@ def delivery_confirm(*, delivery_id: int) -> str:
         _hold_account(account.pk, adapter.slow_down_until)
 
     if confirmation.outcome == Confirmation.PUBLISHED and confirmation.result is not None:
+        # The check speaks of the delivery it found unconfirmed; one retried
+        # and claimed again meanwhile is the new worker's.
         _mark_published(
             delivery_id,
             confirmation.result,
-            sources=(DeliveryState.UNCONFIRMED,),
+            only_from={DeliveryState.UNCONFIRMED},
             note=_("Terkonfirmasi di platform."),
             checkpoint=adapter.checkpoint,
         )
@@ -479,9 +481,8 @@ def delivery_confirm(*, delivery_id: int) -> str:
         )
         moved = _move(
             delivery_id,
-            sources=(DeliveryState.UNCONFIRMED,),
-            target=DeliveryState.SCHEDULED,
-            action="delivery_rescheduled",
+            "delivery_rescheduled",
+            only_from={DeliveryState.UNCONFIRMED},
             note=message,
             next_attempt_at=timezone.now(),
             hold_reason=HoldReason.RETRY,
@@ -527,9 +528,8 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
     for delivery_id in Delivery.objects.lease_expired(now).values_list("pk", flat=True)[:SWEEP_BATCH]:
         moved = _move(
             delivery_id,
-            sources=(DeliveryState.PUBLISHING,),
-            target=DeliveryState.UNCONFIRMED,
-            action="delivery_unconfirmed",
+            "delivery_unconfirmed",
+            only_from={DeliveryState.PUBLISHING},
             note=message,
             # The worker may have given a sign of life since the query.
             stale_before=now - lease,
@@ -563,38 +563,47 @@ def delivery_retry(*, delivery: Delivery, actor: User) -> Delivery:
             % {"account": delivery.account, "status": delivery.account.get_status_display()}
         )
     now = timezone.now()
-    moved = _move(
-        delivery.pk,
-        sources=(DeliveryState.UNCONFIRMED, DeliveryState.FAILED),
-        target=DeliveryState.SCHEDULED,
-        action="delivery_retried",
-        actor=actor,
-        next_attempt_at=now,
-        hold_reason=HoldReason.RETRY,
-        server_errors=0,
-        checks=0,
-        next_check_at=None,
-        last_error="",
-    )
-    if moved is None:
-        raise ValidationError(_("Status pengiriman sudah berubah; muat ulang halaman."))
-    transaction.on_commit(lambda: delivery_queue(delivery_id=moved.pk, due_at=now))
-    return moved
+    try:
+        return transition_apply(
+            delivery,
+            "delivery_retried",
+            machine=DELIVERY_TRANSITIONS,
+            actor=actor,
+            permitted=policy.can_retry_delivery,
+            changes={
+                "next_attempt_at": now,
+                "hold_reason": HoldReason.RETRY,
+                "server_errors": 0,
+                "checks": 0,
+                "next_check_at": None,
+                "last_error": "",
+            },
+            queryset=_delivery_rows(),
+            on_commit=lambda moved: delivery_queue(delivery_id=moved.pk, due_at=now),
+        )
+    except WorkflowError as error:
+        raise ValidationError(_("Status pengiriman sudah berubah; muat ulang halaman.")) from error
 
 
 def delivery_mark_published(*, delivery: Delivery, actor: User, url: str = "") -> Delivery:
     """Record that a person found the post on the platform."""
-    if not policy.can_mark_published(actor, delivery):
-        raise PermissionDenied
-    moved = _mark_published(
-        delivery.pk,
-        Published(platform_id=delivery.platform_post_id, url=url.strip() or delivery.platform_url),
-        sources=(DeliveryState.UNCONFIRMED, DeliveryState.FAILED),
-        actor=actor,
-        note=_("Ditandai terbit setelah diperiksa di platform."),
-    )
-    if moved is None:
-        raise ValidationError(_("Status pengiriman sudah berubah; muat ulang halaman."))
+    result = Published(platform_id=delivery.platform_post_id, url=url.strip() or delivery.platform_url)
+    try:
+        moved = transition_apply(
+            delivery,
+            "delivery_published",
+            machine=DELIVERY_TRANSITIONS,
+            actor=actor,
+            permitted=policy.can_mark_published,
+            # A person decides only once the machine has let go.
+            only_from=STOPPED_DELIVERY_STATES,
+            note=_("Ditandai terbit setelah diperiksa di platform."),
+            changes=_published_changes(result),
+            queryset=_delivery_rows(),
+        )
+    except WorkflowError as error:
+        raise ValidationError(_("Status pengiriman sudah berubah; muat ulang halaman.")) from error
+    _post_published(moved)
     return moved
 
 

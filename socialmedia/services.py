@@ -1,10 +1,12 @@
 """Writes of the social-media app: accounts and posts.
 
-Each service checks the permission (``socialmedia.policy``) and the state,
-changes the rows inside a transaction with an audit row, and queues side
-effects (emails, publishing tasks) with ``transaction.on_commit``. Calls to
-the platforms happen outside any transaction. Publishing itself lives in
-``socialmedia.publishing``.
+Every change of a post's, a delivery's or an account's state runs through
+the portal's transition engine (``humas_portal.core.workflow``) with its
+table (``REVIEW_TRANSITIONS``; ``socialmedia.workflow``) and the permission
+of ``socialmedia.policy``: the row is locked, its state checked, the change
+saved with its audit row, and side effects (emails, publishing tasks)
+queued with ``transaction.on_commit``. Calls to the platforms happen outside
+any transaction. Publishing itself lives in ``socialmedia.publishing``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from django.utils.translation import gettext as _
 from humas_portal.core import images
 from humas_portal.core.audit import audit_record
 from humas_portal.core.models import User, WorkUnit
-from humas_portal.core.workflow import ReviewAction, WorkflowError, apply_transition
+from humas_portal.core.workflow import (
+    REVIEW_TRANSITIONS,
+    ReviewAction,
+    WorkflowError,
+    by_system,
+    transition_apply,
+    transition_claim,
+)
 
 from . import policy
 from .media import check_video
@@ -39,6 +48,7 @@ from .models import (
 from .platforms import adapter_for
 from .platforms.base import Adapter, PlatformError, TokenRefused
 from .validation import post_problems
+from .workflow import ACCOUNT_TRANSITIONS, DELIVERY_TRANSITIONS
 
 logger = logging.getLogger(__name__)
 
@@ -94,10 +104,9 @@ def account_save(
             # it at the first renewal.
             account.token_expires_at = token_expires_at
             changed.append("access_token")
-            if account.status == AccountStatus.NEEDS_RECONNECTION or creating:
+            if creating:
                 account.status = AccountStatus.ACTIVE
                 account.status_changed_at = timezone.now()
-                account.last_error = ""
         elif token_expires_at is not None and token_expires_at != account.token_expires_at:
             account.token_expires_at = token_expires_at
             changed.append("token_expires_at")
@@ -114,32 +123,49 @@ def account_save(
             # Names of what changed, never the values: tokens stay out of the trail.
             note=", ".join(changed),
         )
+        if access_token and account.status == AccountStatus.NEEDS_RECONNECTION:
+            account = _account_reconnect(account=account, actor=actor)
     return account
+
+
+def _account_reconnect(*, account: SocialAccount, actor: User) -> SocialAccount:
+    """A new token was saved, or the old one works again."""
+    return transition_apply(
+        account,
+        "account_reconnected",
+        machine=ACCOUNT_TRANSITIONS,
+        actor=actor,
+        permitted=policy.can_manage_account,
+        changes={"last_error": ""},
+    )
 
 
 def account_set_disabled(*, account: SocialAccount, actor: User, disabled: bool) -> SocialAccount:
     """Stop using an account (its scheduled deliveries fail, to be retried
-    once it is back) or bring it back."""
+    once it is back) or bring it back. An account already where it is asked
+    to be is left alone."""
     if not policy.can_manage_account(actor, account):
         raise PermissionDenied
-    target = AccountStatus.DISABLED if disabled else AccountStatus.ACTIVE
-    with transaction.atomic():
-        locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
-        if locked.status == target:
-            return locked
-        if not disabled and not locked.access_token:
+
+    def has_token(locked: SocialAccount) -> None:
+        if not locked.access_token:
             raise ValidationError(_("Simpan token akses terlebih dahulu sebelum mengaktifkan akun."))
-        from_state = locked.status
-        locked.status = target
-        locked.status_changed_at = timezone.now()
-        locked.save(update_fields=["status", "status_changed_at", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="account_disabled" if disabled else "account_enabled",
-            obj=locked,
-            from_state=from_state,
-            to_state=target,
-        )
+
+    with transaction.atomic():
+        try:
+            locked = transition_apply(
+                account,
+                "account_disabled" if disabled else "account_enabled",
+                machine=ACCOUNT_TRANSITIONS,
+                actor=actor,
+                permitted=policy.can_manage_account,
+                check=None if disabled else has_token,
+            )
+        except WorkflowError:
+            current = SocialAccount.objects.get(pk=account.pk)
+            if (current.status == AccountStatus.DISABLED) == disabled:
+                return current
+            raise
         if disabled:
             _fail_scheduled(
                 locked.pk, _("Akun %(account)s dinonaktifkan.") % {"account": locked}, actor=actor
@@ -150,62 +176,62 @@ def account_set_disabled(*, account: SocialAccount, actor: User, disabled: bool)
 def account_mark_needs_reconnection(*, account_id: int, message: str) -> bool:
     """Stop an account whose token the platform refused.
 
-    The conditional UPDATE on ``status`` makes this happen once: however
-    many deliveries hit the refused token, at the same time or one after
-    another, exactly one caller wins, writes the audit row and emails the
-    unit's Admin Humas. The account's scheduled deliveries fail with a
+    The claim (a conditional UPDATE on ``status``) makes this happen once:
+    however many deliveries hit the refused token, at the same time or one
+    after another, exactly one caller wins, writes the audit row and emails
+    the unit's Admin Humas. The account's scheduled deliveries fail with a
     message saying why. Returns whether this call stopped the account.
     """
+    from .tasks import notify_account_needs_reconnection
+
     now = timezone.now()
     with transaction.atomic():
-        won = SocialAccount.objects.filter(pk=account_id, status=AccountStatus.ACTIVE).update(
-            status=AccountStatus.NEEDS_RECONNECTION, status_changed_at=now, last_error=message, updated_at=now
+        won = transition_claim(
+            SocialAccount,
+            account_id,
+            "account_needs_reconnection",
+            machine=ACCOUNT_TRANSITIONS,
+            changes={"last_error": message, "updated_at": now},
+            now=now,
+            note=message,
+            on_commit=lambda account: notify_account_needs_reconnection.delay(account.pk),
         )
-        account = SocialAccount.objects.select_related("unit").get(pk=account_id)
-        if won:
-            audit_record(
-                actor=None,
-                action="account_needs_reconnection",
-                obj=account,
-                from_state=AccountStatus.ACTIVE,
-                to_state=AccountStatus.NEEDS_RECONNECTION,
-                note=message,
-            )
-            from .tasks import notify_account_needs_reconnection
-
-            transaction.on_commit(lambda: notify_account_needs_reconnection.delay(account_id))
+        account = won or SocialAccount.objects.select_related("unit").get(pk=account_id)
         _fail_scheduled(
             account_id,
             _("Akun %(account)s perlu dihubungkan ulang: %(message)s")
             % {"account": account, "message": message},
             actor=None,
         )
-    return bool(won)
+    return won is not None
 
 
 def _fail_scheduled(account_id: int, message: str, *, actor: User | None) -> int:
     """Fail the account's scheduled deliveries with ``message`` (inside the
-    caller's transaction); a person retries them once the account works."""
-    pending = list(
-        Delivery.objects.select_for_update()
-        .select_related("post__unit")
-        .filter(account_id=account_id, state=DeliveryState.SCHEDULED)
+    caller's transaction); a person retries them once the account works.
+    Returns how many failed."""
+    pending = Delivery.objects.select_related("post__unit").filter(
+        account_id=account_id, state=DeliveryState.SCHEDULED
     )
+    failed = 0
     for delivery in pending:
-        delivery.state = DeliveryState.FAILED
-        delivery.hold_reason = ""
-        delivery.last_error = message
-        delivery.save(update_fields=["state", "hold_reason", "last_error", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="delivery_failed",
-            obj=delivery,
-            from_state=DeliveryState.SCHEDULED,
-            to_state=DeliveryState.FAILED,
-            note=message,
-            unit=delivery.post.unit,
-        )
-    return len(pending)
+        try:
+            transition_apply(
+                delivery,
+                "delivery_failed",
+                machine=DELIVERY_TRANSITIONS,
+                actor=actor,
+                permitted=by_system if actor is None else policy.can_manage_delivery,
+                # The account stopped before the delivery was sent.
+                only_from={DeliveryState.SCHEDULED},
+                note=message,
+                changes={"hold_reason": "", "last_error": message},
+                queryset=Delivery.objects.select_related("post__unit"),
+            )
+        except WorkflowError:
+            continue  # claimed by a worker meanwhile: its outcome stands
+        failed += 1
+    return failed
 
 
 def account_ensure_token(*, account: SocialAccount, adapter: Adapter) -> None:
@@ -260,10 +286,6 @@ def account_test_connection(*, account: SocialAccount, actor: User) -> Connectio
             locked.handle = identity.handle[:100]
         locked.last_checked_at = now
         locked.last_error = ""
-        if locked.status == AccountStatus.NEEDS_RECONNECTION:
-            # The token works again (renewed at the platform's side).
-            locked.status = AccountStatus.ACTIVE
-            locked.status_changed_at = now
         locked.save()
         audit_record(
             actor=actor,
@@ -273,6 +295,9 @@ def account_test_connection(*, account: SocialAccount, actor: User) -> Connectio
             to_state=locked.status,
             note=identity.name,
         )
+        if locked.status == AccountStatus.NEEDS_RECONNECTION:
+            # The token works again (renewed at the platform's side).
+            _account_reconnect(account=locked, actor=actor)
     return ConnectionCheck(ok=True, name=identity.name)
 
 
@@ -424,52 +449,62 @@ def _require_valid(post: SocialPost) -> None:
 def post_submit(*, post: SocialPost, actor: User) -> SocialPost:
     """Send a draft to the Verifikator after checking it against every
     target platform's rules."""
-    if not policy.can_act(actor, post, ReviewAction.SUBMIT):
-        raise PermissionDenied
-    _require_valid(post)
-    with transaction.atomic():
-        post = apply_transition(post, ReviewAction.SUBMIT, actor=actor)
-        from .tasks import notify_post_submitted
+    from .tasks import notify_post_submitted
 
-        post_id = post.pk
-        transaction.on_commit(lambda: notify_post_submitted.delay(post_id))
-    return post
+    return transition_apply(
+        post,
+        ReviewAction.SUBMIT,
+        machine=REVIEW_TRANSITIONS,
+        actor=actor,
+        permitted=lambda user, obj: policy.can_act(user, obj, ReviewAction.SUBMIT),
+        check=_require_valid,
+        on_commit=lambda submitted: notify_post_submitted.delay(submitted.pk),
+    )
+
+
+def _require_publishable(post: SocialPost) -> None:
+    """What approval checks again: the platforms' rules (accounts may have
+    changed since submission) and that every target account is active."""
+    _require_valid(post)
+    inactive = [a for a in post.accounts.all() if a.status != AccountStatus.ACTIVE]
+    if inactive:
+        raise ValidationError(
+            [
+                _("Akun %(account)s berstatus “%(status)s”; hubungkan ulang atau hapus dari tujuan.")
+                % {"account": account, "status": account.get_status_display()}
+                for account in inactive
+            ]
+        )
 
 
 def post_review(*, post: SocialPost, actor: User, action: str, note: str = "") -> SocialPost:
     """Approve, return or reject a submitted post. Approval checks the post
-    again (accounts may have changed since), creates one delivery per target
-    account and queues them for the scheduled time."""
+    again, creates one delivery per target account and queues them for the
+    scheduled time."""
     if action not in (ReviewAction.APPROVE, ReviewAction.RETURN, ReviewAction.REJECT):
         raise ValueError(action)
-    if not policy.can_act(actor, post, action):
-        raise PermissionDenied
-    if action == ReviewAction.APPROVE:
-        _require_valid(post)
-        inactive = [a for a in post.accounts.all() if a.status != AccountStatus.ACTIVE]
-        if inactive:
-            raise ValidationError(
-                [
-                    _("Akun %(account)s berstatus “%(status)s”; hubungkan ulang atau hapus dari tujuan.")
-                    % {"account": account, "status": account.get_status_display()}
-                    for account in inactive
-                ]
-            )
+    from .publishing import delivery_queue
     from .tasks import notify_post_decided
 
-    with transaction.atomic():
-        post = apply_transition(post, action, actor=actor, note=note)
-        deliveries: list[Delivery] = []
-        if action == ReviewAction.APPROVE:
-            deliveries = _deliveries_create(post)
-        post_id = post.pk
-        transaction.on_commit(lambda: notify_post_decided.delay(post_id))
-        if deliveries:
-            from .publishing import delivery_queue
+    approving = action == ReviewAction.APPROVE
+    deliveries: list[Delivery] = []
 
-            ids = [(d.pk, d.next_attempt_at) for d in deliveries]
-            transaction.on_commit(lambda: [delivery_queue(delivery_id=i, due_at=due) for i, due in ids])
-    return post
+    def after_commit(decided: SocialPost) -> None:
+        notify_post_decided.delay(decided.pk)
+        for delivery in deliveries:
+            delivery_queue(delivery_id=delivery.pk, due_at=delivery.next_attempt_at)
+
+    return transition_apply(
+        post,
+        action,
+        machine=REVIEW_TRANSITIONS,
+        actor=actor,
+        permitted=lambda user, obj: policy.can_act(user, obj, action),
+        note=note,
+        check=_require_publishable if approving else None,
+        effects=(lambda approved: deliveries.extend(_deliveries_create(approved))) if approving else None,
+        on_commit=after_commit,
+    )
 
 
 def _deliveries_create(post: SocialPost) -> list[Delivery]:
@@ -482,27 +517,33 @@ def _deliveries_create(post: SocialPost) -> list[Delivery]:
             account=account,
             defaults={"scheduled_at": post.scheduled_at, "next_attempt_at": post.scheduled_at},
         )
-        if not new:
-            if delivery.state != DeliveryState.CANCELLED:
-                continue
-            from_state = delivery.state
-            delivery.state = DeliveryState.SCHEDULED
-            delivery.scheduled_at = delivery.next_attempt_at = post.scheduled_at
-            delivery.hold_reason = ""
-            delivery.last_error = ""
-            delivery.checkpoint = {}
-            delivery.server_errors = 0
-            delivery.save()
+        if new:
+            audit_record(
+                actor=None,
+                action="delivery_scheduled",
+                obj=delivery,
+                to_state=delivery.state,
+                unit=post.unit,
+            )
+        elif delivery.state == DeliveryState.CANCELLED:
+            delivery = transition_apply(
+                delivery,
+                "delivery_scheduled",
+                machine=DELIVERY_TRANSITIONS,
+                actor=None,
+                permitted=by_system,
+                changes={
+                    "scheduled_at": post.scheduled_at,
+                    "next_attempt_at": post.scheduled_at,
+                    "hold_reason": "",
+                    "last_error": "",
+                    "checkpoint": {},
+                    "server_errors": 0,
+                },
+                queryset=Delivery.objects.select_related("post__unit"),
+            )
         else:
-            from_state = ""
-        audit_record(
-            actor=None,
-            action="delivery_scheduled",
-            obj=delivery,
-            from_state=from_state,
-            to_state=DeliveryState.SCHEDULED,
-            unit=post.unit,
-        )
+            continue
         created.append(delivery)
     return created
 
@@ -510,30 +551,44 @@ def _deliveries_create(post: SocialPost) -> list[Delivery]:
 def post_cancel(*, post: SocialPost, actor: User, note: str) -> SocialPost:
     """Stop an approved post: deliveries not yet sent are cancelled. Posts
     already out stay on the platforms and must be removed there."""
-    if not policy.can_act(actor, post, ReviewAction.UNPUBLISH):
-        raise PermissionDenied
-    with transaction.atomic():
-        post = apply_transition(post, ReviewAction.UNPUBLISH, actor=actor, note=note)
-        for delivery in Delivery.objects.select_for_update().filter(post=post, state=DeliveryState.SCHEDULED):
-            delivery.state = DeliveryState.CANCELLED
-            delivery.hold_reason = ""
-            delivery.save(update_fields=["state", "hold_reason", "updated_at"])
-            audit_record(
-                actor=actor,
-                action="delivery_cancelled",
-                obj=delivery,
-                from_state=DeliveryState.SCHEDULED,
-                to_state=DeliveryState.CANCELLED,
-                note=note,
-                unit=post.unit,
-            )
-    return post
+
+    def cancel_deliveries(cancelled: SocialPost) -> None:
+        for delivery in Delivery.objects.select_related("post__unit").filter(
+            post=cancelled, state=DeliveryState.SCHEDULED
+        ):
+            try:
+                transition_apply(
+                    delivery,
+                    "delivery_cancelled",
+                    machine=DELIVERY_TRANSITIONS,
+                    actor=actor,
+                    permitted=lambda user, obj: policy.can_cancel_post(user, cancelled),
+                    note=note,
+                    changes={"hold_reason": ""},
+                    queryset=Delivery.objects.select_related("post__unit"),
+                )
+            except WorkflowError:
+                continue  # claimed by a worker meanwhile: it is being sent
+
+    return transition_apply(
+        post,
+        ReviewAction.UNPUBLISH,
+        machine=REVIEW_TRANSITIONS,
+        actor=actor,
+        permitted=lambda user, obj: policy.can_act(user, obj, ReviewAction.UNPUBLISH),
+        note=note,
+        effects=cancel_deliveries,
+    )
 
 
 def post_redraft(*, post: SocialPost, actor: User) -> SocialPost:
-    if not policy.can_act(actor, post, ReviewAction.REDRAFT):
-        raise PermissionDenied
-    return apply_transition(post, ReviewAction.REDRAFT, actor=actor)
+    return transition_apply(
+        post,
+        ReviewAction.REDRAFT,
+        machine=REVIEW_TRANSITIONS,
+        actor=actor,
+        permitted=lambda user, obj: policy.can_act(user, obj, ReviewAction.REDRAFT),
+    )
 
 
 def post_transition(*, post: SocialPost, actor: User, action: str, note: str = "") -> SocialPost:

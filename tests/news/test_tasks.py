@@ -425,7 +425,7 @@ def test_tasks_retries_and_sweeps_racing_over_many_items_publish_each_once(peopl
     items = [approved(people, org) for _ in range(6)]
     ids = [item.pk for item in items]
     real_claim = services._claim_due
-    claims: list[list[int]] = []
+    claims: list[list[NewsItem]] = []
 
     def recorded_claim(*args, **kwargs):
         claimed = real_claim(*args, **kwargs)
@@ -443,7 +443,7 @@ def test_tasks_retries_and_sweeps_racing_over_many_items_publish_each_once(peopl
 
     with mock.patch.object(services, "_claim_due", side_effect=recorded_claim):
         run_in_threads([each_task, each_task_backwards, each_task, sweep, sweep])
-    claimed = sorted(pk for claim in claims for pk in claim)
+    claimed = sorted(item.pk for claim in claims for item in claim)
     assert claimed == sorted(ids), "every item is claimed by exactly one caller"
     published_at = dict(NewsItem.objects.filter(pk__in=ids).values_list("pk", "published_at"))
     assert all(published_at.values())
@@ -463,7 +463,7 @@ def test_callers_racing_over_more_items_than_a_set_share_them(people, org, subsc
     monkeypatch.setattr(tasks, "SWEEP_BATCH_SIZE", 4)
     ids = [approved(people, org).pk for _ in range(15)]
     real_claim = services._claim_due
-    claims: list[list[int]] = []
+    claims: list[list[NewsItem]] = []
 
     def recorded_claim(*args, **kwargs):
         claimed = real_claim(*args, **kwargs)
@@ -480,7 +480,7 @@ def test_callers_racing_over_more_items_than_a_set_share_them(people, org, subsc
             ]
         )
     assert all(len(claim) <= 4 for claim in claims), claims
-    assert sorted(pk for claim in claims for pk in claim) == sorted(ids)
+    assert sorted(item.pk for claim in claims for item in claim) == sorted(ids)
     assert NewsItem.objects.filter(pk__in=ids, status=ReviewStatus.PUBLISHED).count() == len(ids)
     for pk in ids:
         assert publish_entries(NewsItem.objects.get(pk=pk)) == 1
