@@ -102,7 +102,7 @@ def allowed_actions(user: User, complaint: Complaint) -> list[str]:
     """The transitions ``user`` can apply to the complaint as it stands."""
     if not is_officer_for(user, complaint):
         return []
-    return [action for action, t in COMPLAINT_TRANSITIONS.items() if complaint.status in t.sources]
+    return COMPLAINT_TRANSITIONS.allowed(complaint.status)
 
 
 def can_assign(user: User, complaint: Complaint) -> bool:

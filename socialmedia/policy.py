@@ -19,7 +19,8 @@ from humas_portal.core import policy
 from humas_portal.core.models import Role, User, WorkUnit
 from humas_portal.core.workflow import ReviewAction, ReviewStatus
 
-from .models import Delivery, DeliveryState, SocialAccount, SocialPost
+from .models import Delivery, SocialAccount, SocialPost
+from .workflow import DELIVERY_TRANSITIONS, STOPPED_DELIVERY_STATES
 
 WRITER_ROLES = (Role.KONTRIBUTOR, Role.ADMIN_HUMAS)
 REVIEWER_ROLES = (Role.VERIFIKATOR,)
@@ -128,15 +129,15 @@ def can_manage_delivery(user: User, delivery: Delivery) -> bool:
 
 
 def can_retry_delivery(user: User, delivery: Delivery) -> bool:
-    return delivery.state in (DeliveryState.UNCONFIRMED, DeliveryState.FAILED) and can_manage_delivery(
+    return DELIVERY_TRANSITIONS.allows(delivery.state, "delivery_retried") and can_manage_delivery(
         user, delivery
     )
 
 
 def can_mark_published(user: User, delivery: Delivery) -> bool:
-    return delivery.state in (DeliveryState.UNCONFIRMED, DeliveryState.FAILED) and can_manage_delivery(
-        user, delivery
-    )
+    # The table lets the worker holding a claim publish too; a person only
+    # once the machine has let go.
+    return delivery.state in STOPPED_DELIVERY_STATES and can_manage_delivery(user, delivery)
 
 
 def visible_deliveries(user: User) -> QuerySet[Delivery]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from . import policy, services
 from .forms import AccountForm
 from .models import AccountStatus, SocialAccount
+from .workflow import ACCOUNT_TRANSITIONS
 
 
 @login_required
@@ -122,7 +123,7 @@ def account_toggle(request, pk: int):
     account = _account_or_404(request.user, pk)
     if not policy.can_manage_account(request.user, account):
         raise PermissionDenied
-    disable = account.status != AccountStatus.DISABLED
+    disable = ACCOUNT_TRANSITIONS.allows(account.status, "account_disabled")
     try:
         account = services.account_set_disabled(account=account, actor=request.user, disabled=disable)
     except ValidationError as error:

@@ -131,3 +131,16 @@ def test_apps_extend_the_demo_through_their_demo_module(monkeypatch):
     # The hook runs after the core data exists.
     assert calls == [14]
     assert "akun medsos demo" in out
+
+
+def test_the_news_demo_runs_before_the_apps_that_build_on_it(monkeypatch):
+    """The apps' parts run in INSTALLED_APPS order: by the time the social
+    media demo runs, the news items exist."""
+    news_items = []
+    module = types.ModuleType("socialmedia.demo")
+    module.__spec__ = importlib.machinery.ModuleSpec("socialmedia.demo", None)
+    module.seed_demo = lambda stdout: news_items.append(NewsItem.objects.count())
+    monkeypatch.setitem(sys.modules, "socialmedia.demo", module)
+    out = seed()
+    assert news_items == [50]
+    assert "50 berita baru" in out

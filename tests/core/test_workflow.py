@@ -6,10 +6,8 @@ check, the audit row, the side effects after commit, and the workers'
 claims.
 """
 
-import ast
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -135,7 +133,11 @@ def test_the_system_permission_refuses_every_person(org, people):
     item = submitted(org, people)
     with pytest.raises(PermissionDenied):
         transition_apply(
-            item, ReviewAction.APPROVE, machine=REVIEW_TRANSITIONS, actor=people.verifikator, permitted=by_system
+            item,
+            ReviewAction.APPROVE,
+            machine=REVIEW_TRANSITIONS,
+            actor=people.verifikator,
+            permitted=by_system,
         )
 
 
@@ -367,21 +369,3 @@ def test_a_set_claim_refuses_to_run_outside_a_transaction():
         transition_claim_set(
             NewsItem.objects.all(), ReviewAction.PUBLISH, machine=REVIEW_TRANSITIONS, limit=1
         )
-
-
-# --- layers ---------------------------------------------------------------------------------
-
-
-def test_the_core_imports_no_app():
-    core = Path(__file__).resolve().parents[2] / "humas_portal"
-    apps = {"news", "socialmedia", "ppid", "dumas", "monitoring"}
-    offenders = []
-    for path in core.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            offenders += [f"{path.relative_to(core)}: {n}" for n in names if n.split(".")[0] in apps]
-    assert offenders == []
