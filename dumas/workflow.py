@@ -174,4 +174,3 @@ RATEABLE_STATUSES = frozenset({ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED}
 ASSIGNABLE_STATUSES = frozenset(
     {ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED, ComplaintStatus.IN_FOLLOW_UP}
 )
-

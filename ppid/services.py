@@ -451,7 +451,9 @@ def ppid_request_answer(
                     check_document_upload(upload, max_bytes=settings.PPID_ATTACHMENT_MAX_UPLOAD_BYTES)
                 )
             except ValidationError as exc:
-                raise ValidationError({"files": [f"{getattr(upload, 'name', '')}: {exc.messages[0]}"]}) from exc
+                raise ValidationError(
+                    {"files": [f"{getattr(upload, 'name', '')}: {exc.messages[0]}"]}
+                ) from exc
 
     keeps_detail = decision in (Decision.ACCEPTED, Decision.PARTIAL)
 

@@ -22,7 +22,9 @@ def ensure_local_folders() -> None:
     folders = [Path(settings.VAR_DIR), Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)]
     options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
     folders += [
-        Path(options[key]) for key in ("data_folder_in", "data_folder_out", "control_folder") if key in options
+        Path(options[key])
+        for key in ("data_folder_in", "data_folder_out", "control_folder")
+        if key in options
     ]
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)

@@ -279,7 +279,9 @@ def transition_claim(
     ``changes`` may hold expressions (``F("attempts") + 1``).
     """
     transition = machine[action]
-    values = machine.target_values(transition, actor=None, note="", now=now or timezone.now(), changes=changes)
+    values = machine.target_values(
+        transition, actor=None, note="", now=now or timezone.now(), changes=changes
+    )
     if isinstance(rows, type):
         rows = rows._default_manager.all()
     with transaction.atomic(using=rows.db):
@@ -289,7 +291,9 @@ def transition_claim(
         else:
             return None
         claimed = (load if load is not None else rows.model._default_manager.all()).get(pk=pk)
-        machine.record(claimed, transition, actor=None, from_state=source, note=_audit_note(note, "", claimed))
+        machine.record(
+            claimed, transition, actor=None, from_state=source, note=_audit_note(note, "", claimed)
+        )
         if on_commit is not None:
             transaction.on_commit(partial(on_commit, claimed))
     return claimed
@@ -317,7 +321,9 @@ def transition_claim_set(
     """
     model = candidates.model
     transition = machine[action]
-    values = machine.target_values(transition, actor=None, note="", now=now or timezone.now(), changes=changes)
+    values = machine.target_values(
+        transition, actor=None, note="", now=now or timezone.now(), changes=changes
+    )
     due = candidates.filter(**{f"{machine.field}__in": sorted(transition.sources)})
     connection = connections[candidates.db]
     if not connection.in_atomic_block:

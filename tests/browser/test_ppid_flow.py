@@ -117,7 +117,9 @@ def test_public_files_a_request_ppid_answers_and_the_requester_downloads(
     # browser still sends the portal its Origin, which the CSRF check needs.)
     page.goto(tracking_url)
     page.get_by_label("d. Permohonan ditanggapi tidak sebagaimana yang diminta").check()
-    page.get_by_label("Kasus posisi").fill("Rekap yang diberikan tidak memuat data per bulan yang saya minta.")
+    page.get_by_label("Kasus posisi").fill(
+        "Rekap yang diberikan tidak memuat data per bulan yang saya minta."
+    )
     page.get_by_role("button", name="Ajukan keberatan").click()
     expect(page.get_by_text(re.compile(r"Keberatan Anda terdaftar dengan nomor "))).to_be_visible()
     ppid_request.refresh_from_db()

@@ -34,7 +34,9 @@ def test_a_refused_page_explains_who_may_open_it(client):
 
 
 def test_a_bad_request_has_the_portal_page(client):
-    assert_portal_page(client.get("/", HTTP_HOST="bukan-situs-ini.example"), 400, "Permintaan tidak dapat diproses")
+    assert_portal_page(
+        client.get("/", HTTP_HOST="bukan-situs-ini.example"), 400, "Permintaan tidak dapat diproses"
+    )
 
 
 def test_a_form_refused_by_the_csrf_check_says_what_to_do():
