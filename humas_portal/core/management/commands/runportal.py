@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -29,6 +30,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from humas_portal.celery import READY_DIR_VARIABLE
 from humas_portal.core import embedded_db
 from humas_portal.core.folders import ensure_local_folders
 from humas_portal.core.management.commands.seed_demo import demo_password, print_logins
@@ -139,6 +141,10 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         self._seed_if_empty(no_demo)
 
+        # Fresh for each start: a file left by an earlier run says nothing.
+        self._ready_dir = Path(settings.VAR_DIR) / "run" / "ready"
+        shutil.rmtree(self._ready_dir, ignore_errors=True)
+        self._ready_dir.mkdir(parents=True)
         python = sys.executable
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         web = [python, manage, "runserver", f"{host}:{port}"]
@@ -154,11 +160,14 @@ class Command(BaseCommand):
                     python,
                     "-m",
                     "celery",
+                    "--quiet",
                     "-A",
                     "humas_portal",
                     "worker",
                     "--concurrency=2",
-                    "--loglevel=INFO",
+                    # Warnings and errors only: a line per task every minute
+                    # would push the demo logins off the screen.
+                    "--loglevel=WARNING",
                 ],
             ),
             Child(
@@ -167,9 +176,12 @@ class Command(BaseCommand):
                     python,
                     "-m",
                     "celery",
+                    "--quiet",
                     "-A",
                     "humas_portal",
                     "beat",
+                    # INFO as in production: its per-sweep lines are filtered
+                    # (humas_portal/celery.py).
                     "--loglevel=INFO",
                     f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
                 ],
@@ -217,6 +229,7 @@ class Command(BaseCommand):
                         **os.environ,
                         **self._child_database(),
                         "PYTHONUNBUFFERED": "1",
+                        READY_DIR_VARIABLE: str(self._ready_dir),
                         "SITE_URL": os.environ.get("SITE_URL") or f"http://localhost:{port}",
                     },
                 )
@@ -233,7 +246,7 @@ class Command(BaseCommand):
                         % {"name": dead.name, "code": dead.process.returncode}
                     )
                     return 1
-                if not announced and (_answers(port) or time.monotonic() - started > 60):
+                if not announced and (self._all_ready(port) or time.monotonic() - started > 60):
                     announced = True
                     self._announce(port)
                 time.sleep(POLL_INTERVAL)
@@ -243,6 +256,12 @@ class Command(BaseCommand):
             self._stop(children)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+    def _all_ready(self, port: int) -> bool:
+        """The web server answers, the worker consumes and beat has started
+        (the last two leave a file in the ready folder, see humas_portal/celery.py)."""
+        folder = self._ready_dir
+        return (folder / "worker").exists() and (folder / "beat").exists() and _answers(port)
 
     def _child_database(self) -> dict[str, str]:
         # The children connect to the server this process started, wherever
@@ -254,10 +273,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Portal siap: http://localhost:%(port)s/") % {"port": port}))
         self.stdout.write(_("Meja kerja staf: http://localhost:%(port)s/akun/masuk/") % {"port": port})
-        # Repeated here, after the processes' start-up banners, where it is seen;
-        # the password is known only if this run loaded the demo data.
-        print_logins(self.stdout, demo_password() if self._seeded else None)
         self.stdout.write(_("Tekan Ctrl+C untuk berhenti."))
+        # The last lines, after the processes' start-up output, where they are
+        # seen; the password is known only if this run loaded the demo data.
+        print_logins(self.stdout, demo_password() if self._seeded else None)
 
     def _stop(self, children: list[Child]) -> None:
         """SIGTERM each child (the worker finishes its task), wait, then kill
