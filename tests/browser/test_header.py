@@ -23,6 +23,7 @@ def test_on_a_desktop_the_header_shows_every_link_and_a_log_out_button(page, log
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
 
     header_link(page, "Masuk").click()
+    page.wait_for_url("**/akun/masuk/**")
     log_in(page, "kontributor_bangil")
     expect(header_link(page, "Meja kerja")).to_be_visible()
     page.get_by_role("button", name="Keluar").click()
@@ -42,6 +43,7 @@ def test_on_a_phone_the_links_open_from_the_menu_button(phone_page, log_in):
     for name in [*PUBLIC_LINKS, "Masuk"]:
         expect(header_link(page, name)).to_be_visible()
     header_link(page, "Masuk").tap()
+    page.wait_for_url("**/akun/masuk/**")
     log_in(page, "kontributor_bangil")
     page.get_by_role("button", name="Menu").tap()
     page.get_by_role("button", name="Keluar").tap()
