@@ -20,12 +20,13 @@ def send_templated_email(
     template: str,
     context: dict,
     language: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> int:
     """Render ``<template>_subject.txt`` and ``<template>.txt`` (and
     ``<template>.html`` when it exists) and send one message per recipient,
-    so addresses are never disclosed to each other. Returns how many were
-    sent. Call it from ``transaction.on_commit`` or a task, never inside a
-    transaction.
+    so addresses are never disclosed to each other, with ``headers`` added
+    to each. Returns how many were sent. Call it from
+    ``transaction.on_commit`` or a task, never inside a transaction.
     """
     recipients = sorted({address for address in to if address})
     if not recipients:
@@ -40,7 +41,9 @@ def send_templated_email(
             html = None
     sent = 0
     for address in recipients:
-        message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        message = EmailMultiAlternatives(
+            subject, body, settings.DEFAULT_FROM_EMAIL, [address], headers=dict(headers or {})
+        )
         if html:
             message.attach_alternative(html, "text/html")
         sent += message.send()

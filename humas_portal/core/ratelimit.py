@@ -13,6 +13,11 @@ Two layers, both self-hosted so the portal depends on no third-party service:
    Indonesian words, so a real person sharing an address with a flood (an
    office network, a mobile carrier's NAT) still gets through.
 
+An office's own networks (``OFFICE_NETWORKS``: the PTSP desk, the office
+Wi-Fi) skip the question: a desk files form after form for the people it
+serves from one address. The hard limit, the honeypot and the timestamp
+still apply to them.
+
 Client addresses are never stored: cache keys carry a keyed hash of the
 address, and IPv6 addresses are grouped by /64 because one subscriber holds a
 whole /64.
@@ -50,8 +55,9 @@ def _value(setting: IntSetting) -> int:
 # --- Client address and counters --------------------------------------------------
 
 
-def client_address(request) -> str:
-    """The client's address as seen by the outermost trusted proxy.
+def _client_ip(request) -> ipaddress.IPv4Address | ipaddress.IPv6Address | str:
+    """The client's address as seen by the outermost trusted proxy: an
+    address object, or the raw string when it is not an address.
 
     ``RATELIMIT_TRUSTED_PROXIES`` is how many proxies in front of Django
     append to ``X-Forwarded-For``; each appends the address it saw, so the
@@ -67,12 +73,39 @@ def client_address(request) -> str:
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
-        return address or "unknown"
+        return address
+    if parsed.version == 6 and parsed.ipv4_mapped is not None:
+        return parsed.ipv4_mapped
+    return parsed
+
+
+def client_address(request) -> str:
+    """The client's address as the limits count it (see ``_client_ip``):
+    an IPv6 client is its /64."""
+    parsed = _client_ip(request)
+    if isinstance(parsed, str):
+        return parsed or "unknown"
     if parsed.version == 6:
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
         return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return str(parsed)
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(values: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    # settings.py has already refused a value that is not a network.
+    return tuple(ipaddress.ip_network(value) for value in values)
+
+
+def in_office_network(request) -> bool:
+    """Whether the client (the address the limits count, taken through the
+    trusted proxies only) is on one of the ``OFFICE_NETWORKS``."""
+    values = tuple(getattr(settings, "OFFICE_NETWORKS", ()) or ())
+    if not values:
+        return False
+    parsed = _client_ip(request)
+    if isinstance(parsed, str):
+        return False
+    return any(parsed.version == network.version and parsed in network for network in _networks(values))
 
 
 def _bucket(scope: str, address: str, window: int, now: float | None = None) -> tuple[str, int]:
@@ -143,7 +176,9 @@ def ratelimit(
     per ``window`` seconds.
 
     The view finds a ``Usage`` on ``request.ratelimit``; pass its
-    ``challenge_required`` to a ``GuardedFormMixin`` form. Requests over the
+    ``challenge_required`` to a ``GuardedFormMixin`` form. A client on one of
+    the ``OFFICE_NETWORKS`` has no soft limit (it is never asked the sum);
+    its requests count towards the hard limit all the same. Requests over the
     limit get 429 with ``Retry-After``, rendered from ``template_name`` (with
     ``retry_after_minutes`` in the context) or as plain text.
     """
@@ -154,6 +189,8 @@ def ratelimit(
             window_seconds = _value(window)
             hard = _value(limit)
             soft = _value(soft_limit) if soft_limit is not None else None
+            if soft is not None and in_office_network(request):
+                soft = None
             if request.method in methods:
                 count = hit(request, scope=scope, window=window_seconds)
             else:

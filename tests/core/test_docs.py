@@ -5,7 +5,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 READS = re.compile(
-    r"""env_(?:str|bool|int|list)\(\s*["']([A-Z][A-Z0-9_]+)["']|os\.environ(?:\.get)?[\(\[]\s*["']([A-Z][A-Z0-9_]+)["']"""
+    r"""env_(?:str|bool|int|list|networks)\(\s*["']([A-Z][A-Z0-9_]+)["']|os\.environ(?:\.get)?[\(\[]\s*["']([A-Z][A-Z0-9_]+)["']"""
 )
 
 
