@@ -68,6 +68,7 @@ NEWS_COLUMNS = (
     "dateline",
     "reporter",
     "editor_credit",
+    "photo_credit",
     "priority_program",
     "event_date",
     "publish_at",
@@ -386,7 +387,7 @@ def generate_chunk(index: int) -> tuple[bytes, bytes, Counter]:
         ts_pub, ts_sub = _ts(published), _ts(submitted)
         items.write(
             f"{item_id}\tpublished\t{ts_sub}\t{_ts(decided)}\t\t{title}\t{slug}\t{lead}\t{body}\t\t{place}\t"
-            f"{reporter}\t{editor}\t{program}\t{event_date}\t\\N\t{ts_pub}\t{ts_sub}\t{ts_pub}\t{views}\t"
+            f"{reporter}\t{editor}\t\t{program}\t{event_date}\t\\N\t{ts_pub}\t{ts_sub}\t{ts_pub}\t{views}\t"
             f"{author_id}\t{category}\t{verifier_id}\t\\N\t{unit_id}\t{kanwil_id}\t{kankemenag_id}\n"
         )
         n_tags = rng.choice((0, 1, 1, 2, 2, 3, 4))

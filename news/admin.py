@@ -76,6 +76,7 @@ class NewsItemAdmin(admin.ModelAdmin):
         "dateline",
         "reporter",
         "editor_credit",
+        "photo_credit",
         "event_date",
         "publish_at",
         "published_at",

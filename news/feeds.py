@@ -10,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from humas_portal.core.models import WorkUnit
@@ -44,7 +45,10 @@ class LatestNewsFeed(Feed):
         return item.title
 
     def item_description(self, item: NewsItem):
-        return item.lead
+        # RSS <description> and Atom <summary type="html"> carry HTML: the
+        # lead is plain text, so it goes in escaped, and a "<" in it reaches
+        # the reader as a "<", not as the start of a tag.
+        return escape(item.lead)
 
     def item_pubdate(self, item: NewsItem):
         return item.published_at

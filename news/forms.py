@@ -12,6 +12,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.widgets import CKEditor5Widget
 
+from humas_portal.core.held_uploads import HeldFileInput, HeldMultipleFileInput, HeldUploadsMixin
 from humas_portal.core.images import check_image
 from humas_portal.core.models import User, WorkUnit
 from humas_portal.core.templatetags.portal import tz_abbr
@@ -52,14 +53,16 @@ class LocalDateTimeField(forms.DateTimeField):
     default_error_messages = {"invalid": _("Masukkan tanggal dan jam yang benar, misalnya 2025-08-17 09:00.")}
 
 
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class MultipleImageField(forms.FileField):
-    """Several photos in one input; each is checked as a real image."""
+    """Several photos in one input; each is checked as a real image. A form
+    shown again after an error keeps the good ones (``check_one``)."""
 
-    widget = MultipleImageInput(attrs={"accept": "image/*"})
+    widget = HeldMultipleFileInput(attrs={"accept": "image/*"})
+
+    def check_one(self, upload):
+        upload = super().clean(upload)
+        check_image(upload)
+        return upload
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
@@ -89,7 +92,10 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({tz_abbr(obj)})"
 
 
-class NewsItemForm(forms.Form):
+class NewsItemForm(HeldUploadsMixin, forms.Form):
+    """The writer's form. Built with ``held_uploads=``, a form shown again
+    after an error keeps the photos already chosen."""
+
     title = forms.CharField(label=_("Judul"), max_length=200)
     lead = forms.CharField(
         label=_("Teras berita"),
@@ -105,7 +111,7 @@ class NewsItemForm(forms.Form):
     featured_image = forms.FileField(
         label=_("Foto utama"),
         required=False,
-        widget=forms.FileInput(attrs={"accept": "image/*"}),
+        widget=HeldFileInput(attrs={"accept": "image/*"}),
         help_text=_("JPEG, PNG, WebP atau GIF. Data lokasi (EXIF) dihapus otomatis."),
     )
     featured_caption = forms.CharField(label=_("Keterangan foto utama"), max_length=300, required=False)

@@ -221,6 +221,8 @@ class NewsItem(ReviewableModel):
         related_name="+",
     )
     featured_caption = models.CharField(_("keterangan foto utama"), max_length=300, blank=True)
+    # Who took the photos, as the credit line shows it ("Foto: ...").
+    photo_credit = models.CharField(_("kredit foto"), max_length=150, blank=True)
     dateline = models.CharField(_("tempat (dateline)"), max_length=100, blank=True)
     reporter = models.CharField(_("penulis/reporter"), max_length=150, blank=True)
     editor_credit = models.CharField(_("editor"), max_length=150, blank=True)

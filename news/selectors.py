@@ -78,11 +78,6 @@ CARD_FIELDS = (
 SUBTREE_FIELDS = ("id", "name", "short_name", "slug", "kind", "parent_id", "path", "is_active")
 
 
-def _newest_first(item: NewsItem) -> tuple:
-    """Sort key matching LATEST_ORDER, for lists merged in Python."""
-    return (-item.published_at.timestamp() if item.published_at else 0.0, -item.pk)
-
-
 def news_cards() -> QuerySet[NewsItem]:
     """Published items with what a card needs, newest first."""
     return (
@@ -276,32 +271,39 @@ class HomeNews:
 
 
 def home_news(*, latest: int, per_program: int) -> HomeNews:
-    """The latest items and the latest few of every priority program, in
-    two queries: a ``UNION ALL`` of id-only index scans (the latest, then one
-    per program, each stopping after a few rows of its partial index), then
-    the cards of those ids. Unions of whole card queries take longer to plan
-    than to run."""
+    """The latest items and the latest few of every priority program, each
+    item shown once: a program's section skips the items already among the
+    latest (and a program whose every recent item is among them has no
+    section).
+
+    Two queries: a ``UNION ALL`` of id-only index scans (the latest, then
+    one per program, each stopping after a few rows of its partial index:
+    ``latest + per_program`` of them, enough whichever of them the latest
+    hold), then the cards of the ids shown. Unions of whole card queries
+    take longer to plan than to run."""
     published = NewsItem.objects.published().order_by(*LATEST_ORDER)
     slices = [published.annotate(section=Value("", output_field=CharField()))[:latest]] + [
         published.filter(priority_program=program.value).annotate(
             section=Value(program.value, output_field=CharField())
-        )[:per_program]
+        )[: latest + per_program]
         for program in PriorityProgram
     ]
-    union = _union_all([part.values_list("id", "section") for part in slices])
-    cards = _cards(list(dict.fromkeys(pk for pk, _section in union)))
-    by_section: dict[str, list[NewsItem]] = {}
-    for pk, section in union:
-        if pk in cards:
-            by_section.setdefault(section, []).append(cards[pk])
-    for items in by_section.values():
-        items.sort(key=_newest_first)
+    union = _union_all([part.values_list("id", "section", "published_at") for part in slices])
+    # Newest first within each section, as the index walks gave them.
+    union.sort(key=lambda row: (row[2], row[0]), reverse=True)
+    latest_ids = [pk for pk, section, _published_at in union if section == ""]
+    shown = set(latest_ids)
+    by_section: dict[str, list[int]] = {}
+    for pk, section, _published_at in union:
+        if section and pk not in shown and len(by_section.setdefault(section, [])) < per_program:
+            by_section[section].append(pk)
+    cards = _cards(latest_ids + [pk for ids in by_section.values() for pk in ids])
     return HomeNews(
-        latest=by_section.get("", []),
+        latest=[cards[pk] for pk in latest_ids if pk in cards],
         sections=[
-            ProgramSection(program=program, items=by_section[program.value])
+            ProgramSection(program=program, items=items)
             for program in PriorityProgram
-            if program.value in by_section
+            if (items := [cards[pk] for pk in by_section.get(program.value, []) if pk in cards])
         ],
     )
 

@@ -45,7 +45,7 @@ from humas_portal.core.workflow import (
     transition_claim_set,
 )
 
-from . import policy, selectors
+from . import policy, selectors, subscriptions
 from .images import news_image_create
 from .models import Category, NewsImage, NewsItem, NewsRevision, NewsSubscription, Tag
 from .sanitize import sanitize_html
@@ -63,6 +63,7 @@ EDITABLE_FIELDS = frozenset(
         "dateline",
         "reporter",
         "editor_credit",
+        "photo_credit",
         "unit",
         "category",
         "priority_program",
@@ -71,6 +72,8 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 REVISED_FIELDS = ("title", "lead", "body")
+# Plain-text fields, stored without surrounding spaces.
+TEXT_FIELDS = ("title", "lead", "dateline", "reporter", "editor_credit", "photo_credit", "featured_caption")
 SLUG_MAX_LENGTH = 200
 MAX_GALLERY_IMAGES = 30
 
@@ -226,7 +229,9 @@ def _unsubscribe_url(token: str) -> str:
     return settings.SITE_URL + reverse("news:unsubscribe", kwargs={"token": token})
 
 
-def _send_on_commit(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None:
+def _send_on_commit(
+    *, to: Iterable[str], template: str, context: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
     """Send after the transaction commits. A mail server that is down must
     not turn a saved decision into an error page, so failures are logged."""
     recipients = sorted({address for address in to if address})
@@ -235,7 +240,9 @@ def _send_on_commit(*, to: Iterable[str], template: str, context: dict[str, Any]
 
     def send() -> None:
         try:
-            send_templated_email(to=recipients, template=f"news/email/{template}", context=context)
+            send_templated_email(
+                to=recipients, template=f"news/email/{template}", context=context, headers=headers
+            )
         except OSError:
             logger.exception("Sending %s for a news item failed", template)
 
@@ -305,6 +312,7 @@ def news_create(
     dateline: str = "",
     reporter: str = "",
     editor_credit: str = "",
+    photo_credit: str = "",
     event_date: date | None = None,
     publish_at: datetime | None = None,
     featured_caption: str = "",
@@ -330,6 +338,7 @@ def news_create(
         dateline=dateline.strip(),
         reporter=reporter.strip(),
         editor_credit=editor_credit.strip(),
+        photo_credit=photo_credit.strip(),
         event_date=event_date,
         publish_at=publish_at,
         featured_caption=featured_caption.strip(),
@@ -373,7 +382,7 @@ def news_update(
         _require(actor, policy.CREATE, unit=changes["unit"])
     if "body" in changes:
         changes["body"] = sanitize_html(changes["body"])
-    for field in ("title", "lead", "dateline", "reporter", "editor_credit", "featured_caption"):
+    for field in TEXT_FIELDS:
         if field in changes and isinstance(changes[field], str):
             changes[field] = changes[field].strip()
 
@@ -667,6 +676,7 @@ def _notify_subscribers(item: NewsItem, subscribers: dict[int | None, list[tuple
         if email.lower() in seen:
             continue
         seen.add(email.lower())
+        unsubscribe_url = _unsubscribe_url(token)
         _send_on_commit(
             to=[email],
             template="published_subscriber",
@@ -674,6 +684,7 @@ def _notify_subscribers(item: NewsItem, subscribers: dict[int | None, list[tuple
                 "item": item,
                 "unit": item.unit,
                 "public_url": _public_url(item),
-                "unsubscribe_url": _unsubscribe_url(token),
+                "unsubscribe_url": unsubscribe_url,
             },
+            headers=subscriptions.list_headers(unsubscribe_url),
         )

@@ -1,11 +1,9 @@
 """Public news site, mounted at / under the ``news`` namespace."""
 
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
-from . import feeds, views_public
-from .sitemaps import SITEMAPS
+from . import feeds, sitemaps, views_public
 
 
 def _feed(feed_class):
@@ -30,18 +28,8 @@ urlpatterns = [
     path("cari/", views_public.search, name="search"),
     path("rss/", _feed(feeds.LatestNewsFeed), name="feed_rss"),
     path("atom/", _feed(feeds.LatestNewsAtomFeed), name="feed_atom"),
-    path(
-        "sitemap.xml",
-        _sitemap_cache(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "news:sitemap_section"},
-        name="sitemap",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        _sitemap_cache(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap_section",
-    ),
+    path("sitemap.xml", _sitemap_cache(sitemaps.sitemap_index), name="sitemap"),
+    path("sitemap-<section>.xml", _sitemap_cache(sitemaps.sitemap_section), name="sitemap_section"),
     path("robots.txt", views_public.robots_txt, name="robots"),
     path("langganan/", views_public.subscribe, name="subscribe"),
     path("langganan/terkirim/", views_public.subscribe_done, name="subscribe_done"),

@@ -19,16 +19,18 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.html import escape, strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from humas_portal.core.audit import history_for
-from humas_portal.core.workflow import ReviewAction, ReviewStatus, WorkflowError
+from humas_portal.core.held_uploads import HeldUploads
+from humas_portal.core.workflow import REVIEW_TRANSITIONS, ReviewAction, ReviewStatus, WorkflowError
 
-from . import policy, services
+from . import desk, policy, services
 from .forms import NewsItemForm, NoteForm, ScheduleForm, unit_local_input
 from .models import NewsItem
 
@@ -63,11 +65,20 @@ def _visible_item_or_404(request, pk: int, *, related=("unit", "author", "catego
     return item
 
 
-def _redirect_back(request, item: NewsItem) -> HttpResponseRedirect:
-    target = request.POST.get("next") or ""
+def _safe_next(request) -> str:
+    """The ``next`` address of the request (a form's field, or the query of
+    a page opened from a link) when it is on this site, else ``""``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
+        return target
+    return ""
+
+
+def _redirect_back(request, item: NewsItem) -> HttpResponseRedirect:
+    target = _safe_next(request)
+    if target:
         return HttpResponseRedirect(target)
     return redirect("news:desk_detail", pk=item.pk)
 
@@ -81,6 +92,15 @@ def _share_template(item: NewsItem) -> str | None:
     except TemplateDoesNotExist:
         return None
     return SHARE_TEMPLATE
+
+
+def _decision_notes() -> dict[str, bool]:
+    """Whether the verifier's return and reject forms need a note: the
+    workflow's rule, so the forms ask exactly what the service will check."""
+    return {
+        "return_note_required": REVIEW_TRANSITIONS[policy.RETURN].note_required,
+        "reject_note_required": REVIEW_TRANSITIONS[policy.REJECT].note_required,
+    }
 
 
 # --- Lists ----------------------------------------------------------------------
@@ -106,6 +126,9 @@ def desk_list(request):
     mine = request.GET.get("saya") == "1"
     if mine:
         items = items.filter(author=user)
+    this_week = request.GET.get(desk.PUBLISHED_PARAM) == desk.THIS_WEEK
+    if this_week:
+        items = items.filter(desk.published_this_week())
     query = request.GET.get("q", "").strip()
     if query:
         items = items.filter(Q(title__icontains=query) | Q(lead__icontains=query))
@@ -117,13 +140,34 @@ def desk_list(request):
             "page": page,
             "status": status,
             "mine": mine,
+            "this_week": this_week,
             "query": query,
+            "filtered": bool(status or mine or this_week or query),
             "statuses": ReviewStatus.choices,
             "status_badges": STATUS_BADGES,
             "can_create": policy.can(user, policy.CREATE),
             "can_review": policy.can(user, policy.APPROVE),
+            "waiting": desk.writer_summary(user),
+            "current_line": _summary_line(status=status, mine=mine, this_week=this_week, query=query),
+            "week_param": desk.PUBLISHED_PARAM,
+            "week_value": desk.THIS_WEEK,
         },
     )
+
+
+# Which line of the writer's summary the list's filters show, to mark it.
+_SUMMARY_LINES = {
+    (ReviewStatus.RETURNED, False): "returned",
+    (ReviewStatus.SUBMITTED, False): "submitted",
+    (ReviewStatus.APPROVED, False): "scheduled",
+    (ReviewStatus.PUBLISHED, True): "published_week",
+}
+
+
+def _summary_line(*, status: str, mine: bool, this_week: bool, query: str) -> str:
+    if not mine or query:
+        return ""
+    return _SUMMARY_LINES.get((status, this_week), "")
 
 
 @login_required
@@ -141,7 +185,11 @@ def desk_queue(request):
     page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page:
         item.publish_at_input = unit_local_input(item.publish_at, item.unit)
-    return render(request, "news/desk/queue.html", {"page": page, "next": request.get_full_path()})
+    return render(
+        request,
+        "news/desk/queue.html",
+        {"page": page, "next": request.get_full_path(), **_decision_notes()},
+    )
 
 
 # --- Writing ------------------------------------------------------------------------
@@ -153,7 +201,8 @@ def desk_create(request):
     if not policy.can(user, policy.CREATE):
         raise PermissionDenied(_("Anda tidak memiliki peran penulis berita."))
     if request.method == "POST":
-        form = NewsItemForm(request.POST, request.FILES, user=user)
+        held = HeldUploads.for_request(request, "news-create")
+        form = NewsItemForm(request.POST, request.FILES, user=user, held_uploads=held)
         if form.is_valid():
             try:
                 item = services.news_create(actor=user, **form.service_kwargs())
@@ -178,7 +227,8 @@ def desk_edit(request, pk: int):
             return redirect("news:desk_detail", pk=item.pk)
         raise PermissionDenied(_("Anda tidak berwenang mengubah berita ini."))
     if request.method == "POST":
-        form = NewsItemForm(request.POST, request.FILES, user=user, item=item)
+        held = HeldUploads.for_request(request, f"news-edit:{item.pk}")
+        form = NewsItemForm(request.POST, request.FILES, user=user, item=item, held_uploads=held)
         if form.is_valid():
             try:
                 item = services.news_update(item=item, actor=user, **form.service_kwargs())
@@ -236,6 +286,7 @@ def desk_detail(request, pk: int):
             "status_badges": STATUS_BADGES,
             "publish_at_input": unit_local_input(item.publish_at, item.unit),
             "share_template": _share_template(item),
+            **_decision_notes(),
         },
     )
 
@@ -324,9 +375,49 @@ def desk_return(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def desk_reject(request, pk: int):
-    return _note_action(request, pk, services.news_reject, "reason", _("Berita “%(title)s” ditolak."))
+    """Reject in two steps: the reason (typed in the decision form, or on
+    this page), then this page, which says what a rejection means and asks
+    for a confirmation. Only a POST with ``confirm`` rejects; everything
+    before it is a plain form, so the step holds without scripts."""
+    item = _visible_item_or_404(request, pk)
+    user = request.user
+    if not policy.can(user, policy.REJECT, item=item):
+        raise PermissionDenied(_("Anda tidak berwenang menolak berita ini."))
+    if policy.REJECT not in policy.available_actions(user, item):
+        messages.error(
+            request,
+            _("Berita ini tidak lagi menunggu verifikasi (statusnya “%(status)s”).")
+            % {"status": item.get_status_display()},
+        )
+        return _redirect_back(request, item)
+    form = NoteForm(request.POST or None)
+    reason = form.cleaned_data["note"].strip() if form.is_valid() else ""
+    transition = REVIEW_TRANSITIONS[policy.REJECT]
+    reason_missing = transition.note_required and not reason
+    if request.method == "POST" and request.POST.get("confirm") == "1" and not reason_missing:
+        return _run(
+            request,
+            item,
+            lambda: services.news_reject(item=item, actor=user, reason=reason),
+            _("Berita “%(title)s” ditolak.") % {"title": item.title},
+        )
+    # The reason is missing only once someone has tried to give one: a page
+    # opened from a link starts with an empty field, not with an error.
+    reason_error = transition.note_missing_message if reason_missing and request.method == "POST" else ""
+    return render(
+        request,
+        "news/desk/reject.html",
+        {
+            "item": item,
+            "reason": reason,
+            "reason_error": reason_error,
+            "reason_required": transition.note_required,
+            "next": _safe_next(request),
+            "cancel_url": _safe_next(request) or reverse("news:desk_detail", args=[item.pk]),
+        },
+    )
 
 
 @login_required

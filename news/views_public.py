@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.conf import settings
@@ -22,8 +23,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.safestring import mark_safe
+from django.utils.html import json_script
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -35,7 +39,7 @@ from humas_portal.core.models import WorkUnit
 from humas_portal.core.ratelimit import GuardedFormMixin, ratelimit
 from humas_portal.core.templatetags.portal import unit_time
 
-from . import counters, selectors, subscriptions
+from . import counters, images, selectors, subscriptions
 from .models import Category, PriorityProgram, Tag
 
 HOME_LATEST = 9
@@ -203,6 +207,7 @@ def _home_news_html() -> str:
                 "latest": latest[1:],
                 "sections": news.sections,
                 "recent_units": selectors.units_with_recent_news(limit=HOME_UNITS),
+                "programs": PriorityProgram.choices,
             },
         )
         selectors.keep_for_generation(key, generation, html, settings.NEWS_PUBLIC_CACHE_SECONDS)
@@ -231,31 +236,146 @@ def detail(request, slug):
         raise Http404(_("Berita tidak ditemukan."))
     _count_read(request, item.pk)
     image = item.featured_image
+    canonical_url = absolute_url(item.get_absolute_url())
+    # An item published by a single UPDATE (the workflow) keeps the
+    # updated_at of its last edit, from before publication.
+    modified = max(item.updated_at, item.published_at)
+    featured = _featured_photo(image) if image else None
     context = {
         "item": item,
         "description": truncatechars(item.lead, 300),
         "summary": truncatechars(item.lead, 200),
         # As the date filter's "c" shows them, in the active zone.
         "published_iso": localtime(item.published_at).isoformat(),
-        "modified_iso": localtime(item.updated_at).isoformat(),
+        "modified_iso": localtime(modified).isoformat(),
         # "Sabtu, 21 November 2026, 09:00 WITA": the unit's own zone.
         "published_shown": unit_time(item.published_at, item.unit, weekday=True),
         "unit_url": item.unit.get_absolute_url(),
+        "show_program": _program_differs_from_category(item),
         "tags": item.tag_list,
         "gallery": [
-            {"image": photo, "url": photo.url_for("full"), "thumb": photo.url_for("card")}
-            for photo in item.gallery
+            {"image": shot, "url": shot.url_for("full"), "thumb": shot.url_for("card")}
+            for shot in item.gallery
         ],
-        "featured_url": image.url_for("full") if image else "",
-        "og_image": absolute_url(image.url_for("full")) if image else "",
+        "featured": featured,
         "related": selectors.related_news(item, item.tag_list, limit=RELATED_COUNT),
         "view_count": item.view_count + counters.pending_views(item.pk),
-        "canonical_url": absolute_url(item.get_absolute_url()),
+        "canonical_url": canonical_url,
+        "share_links": share_links(title=item.title, url=canonical_url),
     }
+    context["article_ld"] = json_ld(_news_article(item, context, modified=modified))
     response = render(request, "news/public/detail.html", context)
     # A kept copy of the page still counts each read (see public_cache).
     response.read_item_id = item.pk
     return response
+
+
+def _featured_photo(image) -> dict:
+    """The featured photo as the page, its share card and its structured
+    data link it: the full rendition (the original until the worker made
+    it) with that file's own size, and a ``srcset`` with the card rendition
+    for phones once both renditions exist."""
+    width, height = images.linked_size(image, "full")
+    srcset = ""
+    if image.card and image.full:
+        card_width, _card_height = images.linked_size(image, "card")
+        srcset = f"{image.card.url} {card_width}w, {image.full.url} {width}w"
+    return {
+        "image": image,
+        "url": image.url_for("full"),
+        "absolute_url": absolute_url(image.url_for("full")),
+        "width": width,
+        "height": height,
+        "srcset": srcset,
+    }
+
+
+def _program_differs_from_category(item) -> bool:
+    """Whether the item's priority program says more than its category: a
+    category named like the program ("Haji dan Umrah", "Haji dan umrah")
+    is shown once."""
+    if not item.priority_program:
+        return False
+    if item.category is None:
+        return True
+    with translation.override("id"):
+        label = str(PriorityProgram(item.priority_program).label)
+    return slugify(label) not in {item.category.slug, slugify(item.category.name)}
+
+
+def share_links(*, title: str, url: str) -> list[dict]:
+    """Plain links to each platform's own share page: no script or
+    cookie of theirs reaches the reader before they choose to share."""
+    return [
+        {
+            "name": "whatsapp",
+            "label": "WhatsApp",
+            "url": "https://wa.me/?" + urlencode({"text": f"{title} {url}"}, quote_via=quote),
+        },
+        {
+            "name": "facebook",
+            "label": "Facebook",
+            "url": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}, quote_via=quote),
+        },
+        {
+            "name": "x",
+            "label": "X",
+            "url": "https://x.com/intent/post?" + urlencode({"text": title, "url": url}, quote_via=quote),
+        },
+    ]
+
+
+def json_ld(data: dict) -> SafeString:
+    """``data`` as a ``<script type="application/ld+json">`` element, escaped
+    as Django's ``json_script`` escapes (``<``, ``>`` and ``&`` as JSON
+    escapes), so that no text of an item can close the element."""
+    element = json_script(data)
+    return mark_safe(  # noqa: S308 - json_script escaped every value
+        element.replace('<script type="application/json">', '<script type="application/ld+json">', 1)
+    )
+
+
+def _news_article(item, context: dict, *, modified) -> dict:
+    """schema.org ``NewsArticle`` of a news page, for search engines."""
+    unit = item.unit
+    unit_organisation = {
+        "@type": "GovernmentOrganization",
+        "name": unit.name,
+        "url": absolute_url(context["unit_url"]),
+    }
+    article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": context["canonical_url"]},
+        "url": context["canonical_url"],
+        "headline": item.title,
+        "description": context["description"],
+        "datePublished": context["published_iso"],
+        "dateModified": context["modified_iso"],
+        "inLanguage": "id",
+        "author": [{"@type": "Person", "name": item.reporter}] if item.reporter else [unit_organisation],
+        "publisher": {
+            "@type": "GovernmentOrganization",
+            "name": settings.SITE_NAME,
+            "url": absolute_url(reverse("news:home")),
+        },
+        "sourceOrganization": unit_organisation,
+    }
+    featured = context["featured"]
+    if featured:
+        image = {"@type": "ImageObject", "url": featured["absolute_url"]}
+        if featured["width"]:
+            image.update(width=featured["width"], height=featured["height"])
+        if item.photo_credit:
+            image["creditText"] = item.photo_credit
+        article["image"] = [image]
+    if item.editor_credit:
+        article["editor"] = {"@type": "Person", "name": item.editor_credit}
+    if item.category:
+        article["articleSection"] = item.category.name
+    if context["tags"]:
+        article["keywords"] = [tag.name for tag in context["tags"]]
+    return article
 
 
 @require_safe

@@ -21,15 +21,20 @@ from humas_portal.core.templatetags.portal import unit_time
 register = template.Library()
 
 LEAD_WORDS = 30
+LAZY = ' loading="lazy"'
 
 
 @register.simple_tag
-def news_card(item, *, show_lead: bool = False) -> SafeString:
+def news_card(item, *, show_lead: bool = False, lazy: bool = True) -> SafeString:
     """A card for ``item``, a published item read by ``news.selectors.news_cards``
     (unit, category and featured photo joined): photo, unit and category,
     title, the lead when ``show_lead``, and the time of publication in the
     unit's zone, as ``{{ published_at|date:"c" }}`` and
-    ``{{ published_at|in_unit_tz:unit|date:"j F Y, H:i" }}`` would show it."""
+    ``{{ published_at|in_unit_tz:unit|date:"j F Y, H:i" }}`` would show it.
+
+    The photo loads when the reader scrolls near it, except with
+    ``lazy=False``: the cards a page opens with, whose photos the reader
+    sees at once."""
     url = escape(item.get_absolute_url())
     title = escape(item.title)
     unit = item.unit
@@ -39,7 +44,7 @@ def news_card(item, *, show_lead: bool = False) -> SafeString:
         size = f' width="{image.width}" height="{image.height}"' if image.width else ""
         html.append(
             f'<a href="{url}" tabindex="-1" aria-hidden="true"><img src="{escape(image.url_for("card"))}"'
-            f' alt="{escape(image.alt_text) if image.alt_text else title}" loading="lazy"{size}></a>'
+            f' alt="{escape(image.alt_text) if image.alt_text else title}"{LAZY if lazy else ""}{size}></a>'
         )
     html.append(
         f'<p class="muted"><a href="{escape(unit.get_absolute_url())}">{escape(unit.short_name or unit.name)}</a>'

@@ -132,9 +132,10 @@ def test_the_list_query_count_does_not_grow_with_items(client, org, people, djan
     for _ in range(count):
         NewsItemFactory(unit=org.man_pasuruan, category=None)
     client.force_login(people.admin_humas)
-    # session, user, the user's role assignments, the page's count, the
-    # page's items with unit, author and category joined.
-    with django_assert_num_queries(5):
+    # session, user, the user's role assignments, the writer's summary (one
+    # aggregate), the page's count, the page's items with unit, author and
+    # category joined.
+    with django_assert_num_queries(6):
         response = client.get(reverse("news:desk_list"))
     assert len(response.context["page"]) == min(count, 20)
 
@@ -517,7 +518,8 @@ def test_rejecting_from_the_queue(client, org, people):
     item = _submitted(org.kua_bangil, people.kontributor)
     client.force_login(people.verifikator)
     response = client.post(
-        reverse("news:desk_reject", args=[item.pk]), {"next": reverse("news:desk_queue"), "note": "Duplikat."}
+        reverse("news:desk_reject", args=[item.pk]),
+        {"next": reverse("news:desk_queue"), "note": "Duplikat.", "confirm": "1"},
     )
     assert response["Location"] == reverse("news:desk_queue")
     item.refresh_from_db()
@@ -529,7 +531,7 @@ def test_a_foreign_next_address_is_ignored(client, org, people):
     client.force_login(people.verifikator)
     response = client.post(
         reverse("news:desk_reject", args=[item.pk]),
-        {"next": "https://evil.example/", "note": "Tidak relevan."},
+        {"next": "https://evil.example/", "note": "Tidak relevan.", "confirm": "1"},
     )
     assert response["Location"] == reverse("news:desk_detail", args=[item.pk])
 
@@ -539,7 +541,7 @@ def test_the_second_verifier_to_decide_gets_a_message(client, org, people):
     kabag = UserFactory()
     grant(kabag, Role.VERIFIKATOR, org.kanwil)
     client.force_login(people.verifikator)
-    client.post(reverse("news:desk_reject", args=[item.pk]), {"note": "Duplikat."})
+    client.post(reverse("news:desk_reject", args=[item.pk]), {"note": "Duplikat.", "confirm": "1"})
     client.force_login(kabag)
     response = client.post(reverse("news:desk_approve", args=[item.pk]), follow=True)
     assert "tidak dapat dilakukan karena statusnya “Ditolak”" in response.content.decode()
