@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from humas_portal.core.held_uploads import HeldFileInput, HeldUploadsMixin
 from humas_portal.core.ratelimit import GuardedFormMixin
 
+from .files import check_identity_upload
 from .models import (
     AnswerForm,
     Decision,
@@ -57,9 +59,11 @@ def _form_min_seconds() -> int:
     return settings.PPID_FORM_MIN_SECONDS
 
 
-class RequestForm(GuardedFormMixin, forms.Form):
+class RequestForm(GuardedFormMixin, HeldUploadsMixin, forms.Form):
     """The request form of Perki 1/2021, behind the portal's form guard
-    (honeypot, timing token, a sum to answer when an address sends many)."""
+    (honeypot, timing token, a sum to answer when an address sends many).
+    Shown again after an error, it keeps the identity scan and the power of
+    attorney already chosen (``held_uploads=``)."""
 
     guard_scope = "ppid-request"
     guard_min_seconds = _form_min_seconds
@@ -85,6 +89,7 @@ class RequestForm(GuardedFormMixin, forms.Form):
     )
     identity_document = forms.FileField(
         label=_("Pindaian KTP atau akta badan hukum"),
+        widget=HeldFileInput(),
         help_text=_("PDF, JPEG atau PNG. Disimpan terenkripsi dan hanya dapat dibuka oleh petugas PPID."),
     )
     address = forms.CharField(label=_("Alamat"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -101,7 +106,10 @@ class RequestForm(GuardedFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     power_of_attorney = forms.FileField(
-        label=_("Surat kuasa"), required=False, help_text=_("PDF, JPEG atau PNG.")
+        label=_("Surat kuasa"),
+        required=False,
+        help_text=_("PDF, JPEG atau PNG."),
+        widget=HeldFileInput(),
     )
     information_requested = forms.CharField(
         label=_("Rincian informasi yang dibutuhkan"),
@@ -128,6 +136,22 @@ class RequestForm(GuardedFormMixin, forms.Form):
     website = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
     )
+
+    def _checked_identity_file(self, name: str):
+        # The service checks the file again when it stores it; checking it
+        # here too reports a bad scan together with the other errors, and a
+        # form shown again holds only files that passed.
+        upload = self.cleaned_data.get(name)
+        if upload:
+            check_identity_upload(upload)
+            upload.seek(0)
+        return upload
+
+    def clean_identity_document(self):
+        return self._checked_identity_file("identity_document")
+
+    def clean_power_of_attorney(self):
+        return self._checked_identity_file("power_of_attorney")
 
     def clean_website(self):
         if self.cleaned_data.get("website"):

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from humas_portal.core.audit import history_for
+from humas_portal.core.held_uploads import HeldUploads
 from humas_portal.core.models import WorkUnit
 from humas_portal.core.ratelimit import ratelimit
 from humas_portal.core.workflow import WorkflowError
@@ -146,7 +147,9 @@ def request_create(request, slug):
     if request.method != "POST":
         form = RequestForm(challenge=challenge)
         return render(request, "ppid/request_form.html", {"unit": unit, "profile": profile, "form": form})
-    form = RequestForm(request.POST, request.FILES, challenge=challenge)
+    # Shown again after an error, the form keeps the files already chosen.
+    held = HeldUploads.for_request(request, f"ppid-request:{unit.pk}")
+    form = RequestForm(request.POST, request.FILES, challenge=challenge, held_uploads=held)
     if form.is_valid():
         data = form.cleaned_data
         try:
