@@ -12,11 +12,12 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from humas_portal.core.held_uploads import HeldMultipleFileInput, HeldUploadsMixin
 from humas_portal.core.models import User, WorkUnit
 from humas_portal.core.ratelimit import GuardedFormMixin
 
 from . import policy
-from .attachments import check_attachments
+from .attachments import check_attachment, check_attachments
 from .models import Complaint
 from .workflow import (
     STAFF_CHANNELS,
@@ -40,27 +41,51 @@ phone_validator = RegexValidator(
 )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class AttachmentsField(forms.FileField):
-    """Several photos or PDFs in one input, each checked by its content."""
+    """Several photos or PDFs in one input, each checked by its content.
+
+    A bad file is named in the error, and a form shown again keeps the good
+    ones (``check_one``, see ``humas_portal.core.held_uploads``)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "widget",
-            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif,application/pdf"}),
+            HeldMultipleFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp,image/gif,application/pdf"}
+            ),
         )
         super().__init__(**kwargs)
+
+    def check_one(self, upload):
+        checked = super().clean(upload)
+        check_attachment(checked)
+        return checked
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         single = super().clean
         files = [single(item, initial) for item in files if item]
-        check_attachments(files)
+        try:
+            check_attachments(files)
+        except ValidationError as error:
+            if error.code == "too_many":
+                raise
+            raise ValidationError(self._named_errors(files)) from error
         return files
+
+    @staticmethod
+    def _named_errors(files) -> list[str]:
+        messages = []
+        for upload in files:
+            try:
+                check_attachment(upload)
+            except ValidationError as error:
+                messages.extend(
+                    _("%(name)s: %(message)s") % {"name": upload.name, "message": message}
+                    for message in error.messages
+                )
+        return messages
 
 
 def attachments_help() -> str:
@@ -72,9 +97,10 @@ def attachments_help() -> str:
     }
 
 
-class ComplaintFieldsForm(forms.Form):
+class ComplaintFieldsForm(HeldUploadsMixin, forms.Form):
     """What a complaint says and who tells it; shared by the public and the
-    staff forms."""
+    staff forms. Built with ``held_uploads=``, a form shown again after an
+    error keeps the attachments already chosen."""
 
     kind = forms.ChoiceField(
         label=_("Jenis laporan"),
@@ -232,7 +258,7 @@ class StaffComplaintForm(ComplaintFieldsForm):
 # --- The tracking page -------------------------------------------------------------
 
 
-class InformationForm(PublicFormGuard, forms.Form):
+class InformationForm(PublicFormGuard, HeldUploadsMixin, forms.Form):
     text = forms.CharField(
         label=_("Informasi tambahan"),
         max_length=10_000,

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -78,15 +78,8 @@ class ComplaintQuerySet(models.QuerySet):
     def awaiting_verification(self):
         return self.filter(status=ComplaintStatus.RECEIVED)
 
-    def overdue(self, now: datetime | None = None):
-        """Complaints past the deadline of their current stage: verification,
-        the follow-up decision, or the whole handling.
-
-        A deadline is a date in the unit's own zone, so "today" is worked out
-        per zone; a complaint on hold waits for the complainant and is not
-        overdue.
-        """
-        now = now or timezone.now()
+    @staticmethod
+    def _overdue_q(now: datetime) -> Q:
         query = Q(pk__in=[])
         for zone in UnitTimeZone.values:
             today = timezone.localtime(now, zoneinfo.ZoneInfo(zone)).date()
@@ -95,7 +88,40 @@ class ComplaintQuerySet(models.QuerySet):
                 | Q(status=ComplaintStatus.VERIFIED, follow_up_due__lt=today)
                 | Q(status=ComplaintStatus.IN_FOLLOW_UP, finish_due__lt=today)
             )
-        return self.filter(query)
+        return query
+
+    def overdue(self, now: datetime | None = None):
+        """Complaints past the deadline of their current stage: verification,
+        the follow-up decision, or the whole handling.
+
+        A deadline is a date in the unit's own zone, so "today" is worked out
+        per zone; a complaint on hold waits for the complainant and is not
+        overdue.
+        """
+        return self.filter(self._overdue_q(now or timezone.now()))
+
+    def by_urgency(self, now: datetime | None = None):
+        """Overdue complaints first, then by the deadline of the current
+        stage (the one ``Complaint.current_deadline`` names), soonest first;
+        complaints with no running deadline after them, newest first.
+
+        Adds ``stage_due`` and ``stage_overdue`` to each row, so a queue can
+        show what it sorted by without working it out again.
+        """
+        return self.annotate(
+            stage_due=Case(
+                When(status=ComplaintStatus.RECEIVED, then=F("verify_due")),
+                When(status=ComplaintStatus.VERIFIED, then=F("follow_up_due")),
+                When(status=ComplaintStatus.IN_FOLLOW_UP, then=F("finish_due")),
+                default=None,
+                output_field=models.DateField(),
+            ),
+            stage_overdue=Case(
+                When(self._overdue_q(now or timezone.now()), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+        ).order_by("-stage_overdue", F("stage_due").asc(nulls_last=True), "-received_at", "-id")
 
     def for_queue(self):
         """What a queue row needs, in one query."""
@@ -277,6 +303,20 @@ class Complaint(models.Model):
         if self.status == ComplaintStatus.IN_FOLLOW_UP:
             return str(_("Penyelesaian")), self.finish_due
         return None
+
+    def answer_due(self) -> date | None:
+        """The day the complainant is to have the answer by, while the
+        complaint is still being handled: the end of the handling period
+        (``DUMAS_FINISH_DAYS`` from receipt), the date the desk works to."""
+        if self.status in OPEN_STATUSES:
+            return self.finish_due
+        return None
+
+    def is_answer_overdue(self, now: datetime | None = None) -> bool:
+        due = self.answer_due()
+        if due is None:
+            return False
+        return timezone.localtime(now or timezone.now(), self.unit.tzinfo).date() > due
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         deadline = self.current_deadline()

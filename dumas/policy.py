@@ -21,7 +21,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from humas_portal.core import policy as core_policy
-from humas_portal.core.models import Role, User, WorkUnit
+from humas_portal.core.models import Role, RoleAssignment, User, WorkUnit
 
 from .models import Complaint
 from .workflow import (
@@ -111,20 +111,27 @@ def can_assign(user: User, complaint: Complaint) -> bool:
 
 def assignment_units(complaint: Complaint) -> QuerySet[WorkUnit]:
     """Units a complaint may be assigned to: under the complaint's office.
-    Whistleblowing stays with the office itself, never the unit reported."""
+    Whistleblowing stays with the office itself, never the unit reported
+    (so a report about the office itself goes to no unit, only to the
+    officers above, see ``assignable_people``)."""
     if complaint.kind == ComplaintKind.WHISTLEBLOWING:
-        return WorkUnit.objects.filter(pk=complaint.office_id)
+        return WorkUnit.objects.filter(pk=complaint.office_id).exclude(pk=complaint.unit_id)
     return WorkUnit.objects.active().under(complaint.office)
 
 
 def assignable_people(complaint: Complaint) -> QuerySet[User]:
     """People a complaint may be assigned to: anyone holding a role in the
-    office or its units, plus officers above it. A whistleblowing report goes
-    only to officers of the office, so it never lands with someone at the
-    unit it is about."""
+    office or its units, plus officers above it.
+
+    A whistleblowing report goes only to officers of the office or above,
+    and never to anyone who holds a role, any role, at the unit it is about:
+    an officer who also writes the news of the KUA reported on, or, for a
+    report about the office itself, the office's own officers (it then goes
+    to the officers above). ``complaint_assign`` refuses anyone not listed.
+    """
     officers = core_policy.users_with_role(OFFICER, complaint.office)
     if complaint.kind == ComplaintKind.WHISTLEBLOWING:
-        return officers
+        return officers.exclude(pk__in=RoleAssignment.objects.filter(unit=complaint.unit).values("user_id"))
     in_office = User.objects.filter(
         is_active=True,
         role_assignments__unit__path__startswith=complaint.office.path,

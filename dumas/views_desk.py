@@ -91,19 +91,19 @@ def _filtered_queue(request):
             complaints = complaints.filter(kind=data["kind"])
         if data["overdue"]:
             complaints = complaints.overdue()
-    return form, complaints.order_by("-received_at", "-id")
+    return form, complaints
 
 
 @login_required
 @require_GET
 def queue(request):
-    """The triage queue: what the user may see, newest first, with the
-    deadline of each complaint's current stage and overdue ones marked."""
+    """The triage queue: what the user may see, overdue complaints first,
+    then by the deadline of each one's current stage, soonest first."""
     _require_desk(request.user)
     form, complaints = _filtered_queue(request)
-    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("halaman"))
     now = timezone.now()
-    rows = [{"complaint": c, "deadline": c.current_deadline(), "overdue": c.is_overdue(now)} for c in page]
+    page = Paginator(complaints.by_urgency(now), PAGE_SIZE).get_page(request.GET.get("halaman"))
+    rows = [{"complaint": c, "deadline": c.current_deadline(), "overdue": c.stage_overdue} for c in page]
     visible = policy.visible_complaints(request.user)
     return render(
         request,
@@ -126,6 +126,7 @@ def queue(request):
 def queue_export(request):
     _require_desk(request.user)
     _form, complaints = _filtered_queue(request)
+    complaints = complaints.order_by("-received_at", "-id")
     content = excel.complaints_workbook(user=request.user, complaints=complaints[:EXPORT_LIMIT])
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="pengaduan-{timezone.localdate():%Y%m%d}.xlsx"'

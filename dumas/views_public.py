@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from humas_portal.core import ratelimit
 from humas_portal.core.audit import history_for
+from humas_portal.core.held_uploads import HeldUploads
 from humas_portal.core.models import WorkUnit
 from humas_portal.core.workflow import WorkflowError
 
@@ -91,7 +92,9 @@ def create(request, slug):
     )
     challenge = request.ratelimit.challenge_required
     if request.method == "POST":
-        form = PublicComplaintForm(request.POST, request.FILES, challenge=challenge)
+        # Shown again after an error, the form keeps the attachments chosen.
+        held = HeldUploads.for_request(request, f"dumas-create:{unit.pk}")
+        form = PublicComplaintForm(request.POST, request.FILES, challenge=challenge, held_uploads=held)
         if form.is_valid():
             try:
                 complaint = services.complaint_submit(unit=unit, location=location, **form.submit_kwargs())
@@ -180,7 +183,11 @@ def track(request, code):
                     return redirect("dumas:track", code=complaint.tracking_code)
             else:
                 information_form = InformationForm(
-                    request.POST, request.FILES, challenge=challenge, prefix="info"
+                    request.POST,
+                    request.FILES,
+                    challenge=challenge,
+                    prefix="info",
+                    held_uploads=HeldUploads.for_request(request, f"dumas-information:{complaint.pk}"),
                 )
                 if information_form.is_valid():
                     services.complaint_add_information(
@@ -200,6 +207,12 @@ def track(request, code):
         "dumas/track.html",
         {
             "complaint": complaint,
+            "answer_due": complaint.answer_due(),
+            "answer_due_passed": complaint.is_answer_overdue(),
+            "stage": complaint.current_deadline(),
+            "stage_passed": complaint.is_overdue(),
+            "verify_days": settings.DUMAS_VERIFY_WORKING_DAYS,
+            "finish_days": settings.DUMAS_FINISH_DAYS,
             "history": _public_history(complaint),
             "public_messages": public_messages,
             "information_form": information_form if complaint.status in INFORMATION_STATUSES else None,
