@@ -27,7 +27,7 @@ ACCOUNTS = (
     ("KUA351401", Platform.FACEBOOK, "100000000000001", "KUA Kecamatan Bangil (demo)", "kuabangil"),
     ("KUA351401", Platform.INSTAGRAM, "17841400000000001", "kuabangil (demo)", "kuabangil"),
     ("MAN351401", Platform.X, "1000000000000000001", "MAN 1 Pasuruan (demo)", "man1pasuruan"),
-    ("MAN351401", Platform.YOUTUBE, "UCdemo000000000000000001", "MAN 1 Pasuruan TV (demo)", "@man1pasuruan"),
+    ("MAN351401", Platform.YOUTUBE, "UCdemo000000000000000001", "MAN 1 Pasuruan TV (demo)", "man1pasuruan"),
 )
 # (unit, author, status, days from today, local hour, text, platforms, delivery state)
 POSTS = (

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from humas_portal.core.crypto import EncryptedTextField
@@ -164,7 +165,8 @@ class SocialPost(ReviewableModel):
 
     def __str__(self):
         first_line = (self.title or self.text).strip().splitlines()[0] if (self.title or self.text) else ""
-        return first_line[:80] or f"#{self.pk}"
+        # A long first line ends with "…", never cut mid-word without a sign.
+        return Truncator(first_line).chars(80) or f"#{self.pk}"
 
     def get_absolute_url(self):
         return reverse("socialmedia:post_detail", kwargs={"pk": self.pk})

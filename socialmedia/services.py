@@ -282,8 +282,9 @@ def account_test_connection(*, account: SocialAccount, actor: User) -> Connectio
         locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
         from_state = locked.status
         locked.display_name = identity.name[:150] or locked.display_name
-        if identity.handle:
-            locked.handle = identity.handle[:100]
+        if identity.handle.strip().lstrip("@"):
+            # Stored without "@", as account_save does (YouTube's customUrl has one).
+            locked.handle = identity.handle.strip().lstrip("@")[:100]
         locked.last_checked_at = now
         locked.last_error = ""
         locked.save()

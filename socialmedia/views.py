@@ -26,7 +26,7 @@ from humas_portal.core.workflow import ReviewAction, ReviewStatus, WorkflowError
 from . import policy, publishing, services
 from .forms import MarkPublishedForm, NoteForm, PostForm
 from .models import Delivery, DeliveryState, Platform, SocialPost
-from .validation import post_problems
+from .validation import composer_rules, post_problems
 
 PAGE_SIZE = 20
 ACTION_LABELS = {
@@ -44,6 +44,21 @@ ACTION_LABELS = {
 }
 STATE_LABELS = {**dict(ReviewStatus.choices), **dict(DeliveryState.choices)}
 CHECKED_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED, ReviewStatus.SUBMITTED)
+# The words socialmedia-composer.js writes into the page.
+COMPOSER_STRINGS = {
+    "count": gettext_lazy("%(count)s dari %(max)s karakter"),
+    "count_bytes": gettext_lazy("%(count)s dari %(max)s bita"),
+    "hashtags": gettext_lazy("tagar %(count)s dari %(max)s"),
+    "mentions": gettext_lazy("sebutan @ %(count)s dari %(max)s"),
+    "over": gettext_lazy("melebihi batas"),
+    "own_text": gettext_lazy("teks khusus"),
+    "more_accounts": gettext_lazy("+%(count)s akun lain"),
+    "video": gettext_lazy("Video: %(name)s"),
+    "no_video": gettext_lazy("Belum ada video (wajib untuk platform ini)."),
+    "no_title": gettext_lazy("(judul video belum diisi)"),
+    "empty_text": gettext_lazy("(teks masih kosong)"),
+    "x_note": gettext_lazy("tautan dihitung 23, huruf non-Latin dan emoji 2"),
+}
 
 
 def _post_or_404(user, pk: int) -> SocialPost:
@@ -100,6 +115,18 @@ def _writer_unit(request) -> WorkUnit | None:
     return next((u for u in units if str(u.pk) == chosen), None)
 
 
+def _composer_context(form: PostForm, unit: WorkUnit, post: SocialPost | None) -> dict:
+    return {
+        "form": form,
+        "unit": unit,
+        "post": post,
+        # For the live counts and previews of socialmedia-composer.js.
+        "rules": composer_rules(),
+        "stored_media": form.stored_media(),
+        "composer_strings": COMPOSER_STRINGS,
+    }
+
+
 @login_required
 def post_create(request):
     unit = _writer_unit(request)
@@ -132,7 +159,7 @@ def post_create(request):
                     return redirect(post)
         else:
             form = PostForm(unit=unit, initial={"scheduled_at": services.next_slot()})
-        return render(request, "socialmedia/post_form.html", {"form": form, "unit": unit, "post": None})
+        return render(request, "socialmedia/post_form.html", _composer_context(form, unit, None))
 
 
 @login_required
@@ -173,7 +200,7 @@ def post_edit(request, pk: int):
             }
             initial.update({f"text_{k}": v for k, v in (post.platform_texts or {}).items()})
             form = PostForm(unit=post.unit, post=post, initial=initial)
-        return render(request, "socialmedia/post_form.html", {"form": form, "unit": post.unit, "post": post})
+        return render(request, "socialmedia/post_form.html", _composer_context(form, post.unit, post))
 
 
 @login_required

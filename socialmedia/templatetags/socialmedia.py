@@ -31,6 +31,33 @@ def social_can_share(context, item) -> bool:
 
 
 @register.filter
+def at_handle(handle: str) -> str:
+    """A user name with one "@": stored bare, but a platform (YouTube's
+    customUrl, a pasted name) may bring its own."""
+    handle = (handle or "").strip().lstrip("@")
+    return f"@{handle}" if handle else ""
+
+
+# A sign beside each calendar entry's state, so the kinds differ in shape
+# as well as colour; the state's name is always written next to it.
+_CALENDAR_SYMBOLS = {
+    ReviewStatus.DRAFT: "✎",
+    ReviewStatus.SUBMITTED: "⧗",
+    ReviewStatus.RETURNED: "↩",
+    DeliveryState.SCHEDULED: "◷",
+    DeliveryState.PUBLISHING: "➚",
+    DeliveryState.PUBLISHED: "✓",
+    DeliveryState.UNCONFIRMED: "?",
+    DeliveryState.FAILED: "⚠",
+}
+
+
+@register.filter
+def calendar_symbol(state: str) -> str:
+    return _CALENDAR_SYMBOLS.get(state, "•")
+
+
+@register.filter
 def delivery_badge(state: str) -> str:
     return _STATE_BADGES.get(state, "")
 

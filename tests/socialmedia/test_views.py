@@ -153,12 +153,19 @@ def test_unconfirmed_delivery_actions_for_the_admin_only(client, org, people):
 def test_calendar_month_query_count_does_not_grow(client, org, people, django_assert_num_queries, count):
     with time_machine.travel(datetime(2026, 3, 2, 1, 0, tzinfo=UTC), tick=False):
         posts_with_deliveries(org, people.kontributor, count)
+        account = SocialAccountFactory(unit=org.kua_bangil, platform=Platform.INSTAGRAM)
+        for status in [ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.RETURNED] * count:
+            SocialPostFactory(
+                unit=org.kua_bangil, author=people.kontributor, status=status, accounts=[account]
+            )
         client.force_login(people.verifikator)
         # session, user, role paths, covered units, the month's deliveries
-        # with their posts, units and accounts.
-        with django_assert_num_queries(5):
+        # with their posts, units and accounts, the posts not yet approved
+        # with their units, and those posts' accounts.
+        with django_assert_num_queries(7):
             response = client.get(reverse("socialmedia:calendar_month"))
     assert response.status_code == 200
+    assert response.content.decode().count('data-state="draft"') == 2 * count  # the grid and the agenda
 
 
 def test_calendar_places_deliveries_on_the_units_local_day(client, org, people):
@@ -185,7 +192,7 @@ def test_calendar_filters_by_platform_and_unit(client, org, people):
     url = reverse("socialmedia:calendar_month")
     page = client.get(url, {"bulan": "2026-03", "platform": Platform.X}).content.decode()
     assert page.count("data-delivery=") == 2  # the grid and the agenda
-    assert "Facebook</a>" not in page
+    assert '<span class="calendar-account">Facebook' not in page
     page = client.get(url, {"bulan": "2026-03", "unit": org.man_pasuruan.pk}).content.decode()
     assert "data-delivery=" not in page
     # A unit the user does not cover is ignored, not shown.
