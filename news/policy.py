@@ -15,6 +15,10 @@ satker covers that satker only.
   re-opens items, and manages categories.
 - Pimpinan: reads.
 
+Nobody approves or schedules an item they wrote, even when they hold a
+writer's and a verifier's role over its unit (``NOT_BY_AUTHOR``): another
+officer does, and the item is not in its author's review queue.
+
 A draft under review (submitted or approved) is locked: nobody edits it until
 the verifier returns it or it is re-opened. Nobody acts outside their subtree.
 
@@ -26,6 +30,7 @@ Whether the item's *state* allows a transition is decided once, by
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from humas_portal.core import policy
 from humas_portal.core.models import Role, User, WorkUnit
@@ -68,6 +73,11 @@ ROLES_FOR_ACTION: dict[str, tuple[str, ...]] = {
 
 ACTIONS = frozenset(ROLES_FOR_ACTION)
 
+# Segregation of duties: the actions that put an item before the public are
+# never taken by its author, even one who also holds the verifier or Admin
+# Humas role over its unit; another officer of the office takes them.
+NOT_BY_AUTHOR = frozenset({APPROVE, SCHEDULE})
+
 # The desk actions that are workflow transitions, checked against the
 # workflow's table for the buttons a user sees.
 TRANSITION_ACTIONS = frozenset({SUBMIT, APPROVE, RETURN, REJECT, UNPUBLISH, REDRAFT})
@@ -88,10 +98,20 @@ def can(user: User, action: str, item: NewsItem | None = None, unit: WorkUnit | 
         return policy.has_any_role(user, roles)
     if not policy.has_role(user, roles, unit):
         return False
+    if action in NOT_BY_AUTHOR and item is not None and is_author(user, item):
+        return False
     if action == EDIT and item is not None and not item.is_editable:
         # Locked while under review or after approval.
         return False
     return True
+
+
+def is_author(user: User, item: NewsItem) -> bool:
+    return item.author_id is not None and item.author_id == user.pk
+
+
+def own_item_message() -> str:
+    return _("Berita yang Anda tulis sendiri disetujui dan dijadwalkan oleh petugas lain.")
 
 
 def available_actions(user: User, item: NewsItem) -> set[str]:
@@ -130,5 +150,6 @@ def visible_drafts(user: User) -> Q:
 
 
 def review_queue(user: User) -> Q:
-    """Filter for the submitted items the user has to decide."""
-    return policy.unit_filter(user, REVIEWER_ROLES) & Q(status=ReviewStatus.SUBMITTED)
+    """Filter for the submitted items the user has to decide: not their own
+    (see ``NOT_BY_AUTHOR``)."""
+    return policy.unit_filter(user, REVIEWER_ROLES) & Q(status=ReviewStatus.SUBMITTED) & ~Q(author=user)

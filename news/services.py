@@ -35,6 +35,7 @@ from humas_portal.core.models import Role, User, WorkUnit
 from humas_portal.core.notify import send_templated_email
 from humas_portal.core.policy import users_with_role
 from humas_portal.core.templatetags.portal import tz_abbr
+from humas_portal.core.text import clean_name
 from humas_portal.core.workflow import (
     REVIEW_TRANSITIONS,
     ReviewAction,
@@ -86,6 +87,8 @@ def _require(actor: User, action: str, item: NewsItem | None = None, unit: WorkU
         return
     if action == policy.EDIT and item is not None and policy.can(actor, policy.SUBMIT, item=item):
         raise PermissionDenied(lock_message())
+    if action in policy.NOT_BY_AUTHOR and item is not None and policy.is_author(actor, item):
+        raise PermissionDenied(policy.own_item_message())
     raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini pada berita tersebut."))
 
 
@@ -134,7 +137,7 @@ def _save_with_unique_slug(item: NewsItem, *, title_changed: bool) -> None:
 def _tags_from_names(names: Iterable[str]) -> list[Tag]:
     tags: dict[str, Tag] = {}
     for raw in names:
-        name = " ".join(raw.split())[:80]
+        name = clean_name(raw)[:80]
         slug = slugify(name)[:100]
         if not slug or slug in tags:
             continue
@@ -421,7 +424,11 @@ def _review(item: NewsItem, action: str, *, actor: User, note: str = "", **optio
         machine=REVIEW_TRANSITIONS,
         actor=actor,
         permitted=lambda user, obj: policy.can(user, action, item=obj),
-        denied_message=_("Anda tidak berwenang melakukan tindakan ini pada berita tersebut."),
+        denied_message=(
+            policy.own_item_message()
+            if action in policy.NOT_BY_AUTHOR and policy.is_author(actor, item)
+            else _("Anda tidak berwenang melakukan tindakan ini pada berita tersebut.")
+        ),
         note=note,
         **options,
     )

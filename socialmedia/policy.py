@@ -73,6 +73,16 @@ def can_review_post(user: User, post: SocialPost) -> bool:
     return policy.has_role(user, REVIEWER_ROLES, post.unit)
 
 
+def can_approve_post(user: User, post: SocialPost) -> bool:
+    """Segregation of duties: a post is approved by a reviewer who did not
+    write it, even when its author also holds the reviewer's role."""
+    return can_review_post(user, post) and not is_author(user, post)
+
+
+def is_author(user: User, post: SocialPost) -> bool:
+    return post.author_id is not None and post.author_id == user.pk
+
+
 def can_cancel_post(user: User, post: SocialPost) -> bool:
     """Stop an approved post's pending deliveries."""
     return policy.has_role(user, REVIEWER_ROLES + MANAGER_ROLES, post.unit)
@@ -82,7 +92,7 @@ def can_cancel_post(user: User, post: SocialPost) -> bool:
 # never a person's.
 _ACTION_CHECKS = {
     ReviewAction.SUBMIT: can_edit_post,
-    ReviewAction.APPROVE: can_review_post,
+    ReviewAction.APPROVE: can_approve_post,
     ReviewAction.RETURN: can_review_post,
     ReviewAction.REJECT: can_review_post,
     ReviewAction.UNPUBLISH: can_cancel_post,
@@ -105,7 +115,11 @@ def visible_posts(user: User) -> QuerySet[SocialPost]:
 
 
 def review_queue(user: User) -> QuerySet[SocialPost]:
-    return SocialPost.objects.awaiting_review().filter(policy.unit_filter(user, REVIEWER_ROLES))
+    return (
+        SocialPost.objects.awaiting_review()
+        .filter(policy.unit_filter(user, REVIEWER_ROLES))
+        .exclude(author=user)
+    )
 
 
 # --- accounts and deliveries -----------------------------------------------------

@@ -501,6 +501,11 @@ def post_review(*, post: SocialPost, actor: User, action: str, note: str = "") -
         machine=REVIEW_TRANSITIONS,
         actor=actor,
         permitted=lambda user, obj: policy.can_act(user, obj, action),
+        denied_message=(
+            _("Unggahan yang Anda tulis sendiri disetujui oleh peninjau lain.")
+            if approving and policy.is_author(actor, post)
+            else None
+        ),
         note=note,
         check=_require_publishable if approving else None,
         effects=(lambda approved: deliveries.extend(_deliveries_create(approved))) if approving else None,

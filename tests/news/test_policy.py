@@ -173,3 +173,65 @@ def test_named_filters_follow_the_subtree(org, people):
         org.kua_bangil,
         org.man_pasuruan,
     }
+
+
+class TestSegregationOfDuties:
+    """Nobody approves or schedules an item they wrote, whatever roles they
+    hold over its unit; another officer does."""
+
+    @pytest.fixture
+    def writer_and_verifier(self, org):
+        user = UserFactory(username="kasubbag_yang_menulis")
+        grant(user, Role.KONTRIBUTOR, org.kua_bangil)
+        grant(user, Role.VERIFIKATOR, org.pasuruan)
+        grant(user, Role.ADMIN_HUMAS, org.pasuruan)
+        return user
+
+    def test_the_author_may_not_approve_or_schedule_their_own_item(self, org, writer_and_verifier):
+        submitted = NewsItemFactory(
+            unit=org.kua_bangil, author=writer_and_verifier, status=ReviewStatus.SUBMITTED
+        )
+        approved = NewsItemFactory(
+            unit=org.kua_bangil, author=writer_and_verifier, status=ReviewStatus.APPROVED
+        )
+        assert not policy.can(writer_and_verifier, "approve", item=submitted)
+        assert not policy.can(writer_and_verifier, "schedule", item=approved)
+        assert "approve" not in policy.available_actions(writer_and_verifier, submitted)
+        assert "schedule" not in policy.available_actions(writer_and_verifier, approved)
+        # Returning or rejecting their own item stays open to them.
+        assert policy.can(writer_and_verifier, "return", item=submitted)
+
+    def test_the_same_person_approves_and_schedules_what_others_wrote(self, org, people, writer_and_verifier):
+        submitted = NewsItemFactory(
+            unit=org.kua_bangil, author=people.kontributor, status=ReviewStatus.SUBMITTED
+        )
+        approved = NewsItemFactory(
+            unit=org.kua_bangil, author=people.kontributor, status=ReviewStatus.APPROVED
+        )
+        assert policy.can(writer_and_verifier, "approve", item=submitted)
+        assert policy.can(writer_and_verifier, "schedule", item=approved)
+
+    def test_their_own_item_is_not_in_their_review_queue(self, org, people, writer_and_verifier):
+        own = NewsItemFactory(unit=org.kua_bangil, author=writer_and_verifier, status=ReviewStatus.SUBMITTED)
+        other = NewsItemFactory(unit=org.kua_bangil, author=people.kontributor, status=ReviewStatus.SUBMITTED)
+        queue = set(NewsItem.objects.filter(policy.review_queue(writer_and_verifier)))
+        assert other in queue and own not in queue
+
+    def test_the_services_refuse_with_the_reason(self, org, writer_and_verifier):
+        from django.core.exceptions import PermissionDenied
+
+        from news import services
+
+        submitted = NewsItemFactory(
+            unit=org.kua_bangil, author=writer_and_verifier, status=ReviewStatus.SUBMITTED
+        )
+        approved = NewsItemFactory(
+            unit=org.kua_bangil, author=writer_and_verifier, status=ReviewStatus.APPROVED
+        )
+        with pytest.raises(PermissionDenied, match="petugas lain"):
+            services.news_approve(item=submitted, actor=writer_and_verifier)
+        with pytest.raises(PermissionDenied, match="petugas lain"):
+            services.news_schedule(item=approved, actor=writer_and_verifier, publish_at=None)
+        submitted.refresh_from_db()
+        approved.refresh_from_db()
+        assert (submitted.status, approved.status) == (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)

@@ -135,3 +135,42 @@ def test_visible_querysets_follow_the_units(org, people):
     assert set(policy.visible_posts(people.verifikator)) == {mine}
     assert set(policy.visible_posts(people.verifikator_lain)) == {other}
     assert not policy.visible_posts(people.outsider).exists()
+
+
+class TestSegregationOfDuties:
+    """A post is approved by a reviewer who did not write it."""
+
+    @pytest.fixture
+    def writer_and_reviewer(self, org):
+        user = UserFactory(username="menulis_dan_meninjau")
+        grant(user, Role.KONTRIBUTOR, org.kua_bangil)
+        grant(user, Role.VERIFIKATOR, org.pasuruan)
+        return user
+
+    def test_the_author_may_not_approve_their_own_post(self, org, people, writer_and_reviewer):
+        own = SocialPostFactory(
+            unit=org.kua_bangil, author=writer_and_reviewer, status=ReviewStatus.SUBMITTED
+        )
+        other = SocialPostFactory(
+            unit=org.kua_bangil, author=people.kontributor, status=ReviewStatus.SUBMITTED
+        )
+        assert not policy.can_act(writer_and_reviewer, own, ReviewAction.APPROVE)
+        assert ReviewAction.APPROVE not in policy.actions_for(writer_and_reviewer, own)
+        assert policy.can_act(writer_and_reviewer, own, ReviewAction.RETURN)
+        assert policy.can_act(writer_and_reviewer, other, ReviewAction.APPROVE)
+        assert list(policy.review_queue(writer_and_reviewer)) == [other]
+
+    def test_the_service_refuses_with_the_reason(self, org, writer_and_reviewer):
+        from django.core.exceptions import PermissionDenied
+
+        from socialmedia import services
+
+        account = SocialAccountFactory(unit=org.kua_bangil)
+        own = SocialPostFactory(
+            unit=org.kua_bangil, author=writer_and_reviewer, status=ReviewStatus.SUBMITTED, accounts=[account]
+        )
+        with pytest.raises(PermissionDenied, match="peninjau lain"):
+            services.post_review(post=own, actor=writer_and_reviewer, action=ReviewAction.APPROVE)
+        own.refresh_from_db()
+        assert own.status == ReviewStatus.SUBMITTED
+        assert not Delivery.objects.filter(post=own).exists()
