@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from humas_portal.core.crypto import EncryptedTextField
 from humas_portal.core.models import UnitTimeZone, WorkUnit
 from humas_portal.core.storage import private_storage
+from humas_portal.core.text import NameFieldsMixin
 
 from .workflow import (
     OPEN_STATUSES,
@@ -34,9 +35,11 @@ def _location_token() -> str:
     return secrets.token_urlsafe(9)
 
 
-class ComplaintLocation(models.Model):
+class ComplaintLocation(NameFieldsMixin, models.Model):
     """A place where a QR poster hangs ("Meja PTSP", "Loket depan KUA
     Bangil"); complaints sent from its code are counted per location."""
+
+    NAME_FIELDS = ("name",)
 
     unit = models.ForeignKey(
         WorkUnit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="complaint_locations"
@@ -140,7 +143,8 @@ class ConfirmationChannel(models.TextChoices):
     NONE = "none", _("Tanpa kontak: pelapor hanya memegang kode pelacakan")
 
 
-class Complaint(models.Model):
+class Complaint(NameFieldsMixin, models.Model):
+    NAME_FIELDS = ("subject", "reporter_name")
     tracking_code = models.CharField(_("kode pelacakan"), max_length=32, unique=True, editable=False)
     unit = models.ForeignKey(
         WorkUnit, verbose_name=_("unit yang diadukan"), on_delete=models.PROTECT, related_name="complaints"

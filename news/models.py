@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from humas_portal.core.models import UnitKind, WorkUnit
+from humas_portal.core.text import NameFieldsMixin
 from humas_portal.core.workflow import ReviewableModel, ReviewStatus
 
 
@@ -31,7 +32,8 @@ class PriorityProgram(models.TextChoices):
     PRODUK_HALAL = "produk-halal", _("Produk halal")
 
 
-class Category(models.Model):
+class Category(NameFieldsMixin, models.Model):
+    NAME_FIELDS = ("name",)
     name = models.CharField(_("nama"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("deskripsi"), blank=True)
@@ -48,7 +50,8 @@ class Category(models.Model):
         return reverse("news:category", kwargs={"slug": self.slug})
 
 
-class Tag(models.Model):
+class Tag(NameFieldsMixin, models.Model):
+    NAME_FIELDS = ("name",)
     name = models.CharField(_("nama"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
 
@@ -203,7 +206,8 @@ SEARCH_VECTOR = (
 )
 
 
-class NewsItem(ReviewableModel):
+class NewsItem(NameFieldsMixin, ReviewableModel):
+    NAME_FIELDS = ("title", "dateline", "reporter", "editor_credit", "photo_credit")
     title = models.CharField(_("judul"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     lead = models.TextField(
@@ -473,9 +477,11 @@ class NewsImage(models.Model):
         return self.original.url
 
 
-class NewsRevision(models.Model):
+class NewsRevision(NameFieldsMixin, models.Model):
     """A snapshot of a news item's text each time it was saved, so an editor
     can compare what changed between versions side by side."""
+
+    NAME_FIELDS = ("title",)
 
     item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("revisi ke"))

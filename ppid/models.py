@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from humas_portal.core.crypto import EncryptedTextField, mask
 from humas_portal.core.models import UnitKind, WorkUnit
 from humas_portal.core.storage import private_storage
+from humas_portal.core.text import NameFieldsMixin
 from humas_portal.core.workdays import add_working_days, working_days_between
 
 # Units that run their own PPID: offices, and PTKN and Balai which the domain
@@ -152,10 +153,12 @@ class PpidProfileQuerySet(models.QuerySet):
         return self.filter(is_published=True, unit__is_active=True)
 
 
-class PpidProfile(models.Model):
+class PpidProfile(NameFieldsMixin, models.Model):
     """A unit's PPID page: who the PPID is and how the service works. The
     unit's name, address and contacts also make the letterhead of its
     notices."""
+
+    NAME_FIELDS = ("signatory_name", "signatory_title")
 
     unit = models.OneToOneField(
         WorkUnit, verbose_name=_("unit kerja"), on_delete=models.CASCADE, related_name="ppid_profile"
@@ -193,7 +196,8 @@ class PpidProfile(models.Model):
         return reverse("ppid:unit", kwargs={"slug": self.unit.slug})
 
 
-class PpidOfficial(models.Model):
+class PpidOfficial(NameFieldsMixin, models.Model):
+    NAME_FIELDS = ("name", "office_title")
     profile = models.ForeignKey(
         PpidProfile, verbose_name=_("profil"), on_delete=models.CASCADE, related_name="officials"
     )
@@ -222,9 +226,11 @@ class DipEntryQuerySet(models.QuerySet):
         return self.published().exclude(category=DipCategory.DIKECUALIKAN)
 
 
-class DipEntry(models.Model):
+class DipEntry(NameFieldsMixin, models.Model):
     """One line of the Daftar Informasi Publik, with the fields Perki 1/2021
     asks for; exempt lines carry their legal ground and consequence test."""
+
+    NAME_FIELDS = ("title",)
 
     unit = models.ForeignKey(
         WorkUnit, verbose_name=_("unit kerja"), on_delete=models.CASCADE, related_name="dip_entries"
@@ -277,7 +283,8 @@ class DipEntry(models.Model):
         return self.category == DipCategory.DIKECUALIKAN
 
 
-class DipDocument(models.Model):
+class DipDocument(NameFieldsMixin, models.Model):
+    NAME_FIELDS = ("title",)
     entry = models.ForeignKey(
         DipEntry, verbose_name=_("entri"), on_delete=models.CASCADE, related_name="documents"
     )
@@ -356,9 +363,11 @@ class PpidRequestQuerySet(models.QuerySet):
         return self.filter(status=RequestStatus.CLOSED, closed_at__lt=cutoff, identity_purged_at__isnull=True)
 
 
-class PpidRequest(models.Model):
+class PpidRequest(NameFieldsMixin, models.Model):
     """An information request. Deadlines are dates in the unit's zone,
     counted in working days from the day of receipt (see core.workdays)."""
+
+    NAME_FIELDS = ("name", "proxy_name")
 
     unit = models.ForeignKey(
         WorkUnit, verbose_name=_("unit PPID"), on_delete=models.PROTECT, related_name="ppid_requests"

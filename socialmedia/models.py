@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from humas_portal.core.crypto import EncryptedTextField
 from humas_portal.core.models import WorkUnit
+from humas_portal.core.text import NameFieldsMixin
 from humas_portal.core.workflow import ReviewableModel, ReviewStatus
 
 
@@ -40,12 +41,14 @@ class SocialAccountQuerySet(models.QuerySet):
         return self.filter(unit=unit)
 
 
-class SocialAccount(models.Model):
+class SocialAccount(NameFieldsMixin, models.Model):
     """A unit's account on one platform and the credentials to post to it.
 
     Tokens are encrypted at rest and never rendered back into a page: the
     forms treat them as write-only.
     """
+
+    NAME_FIELDS = ("display_name",)
 
     unit = models.ForeignKey(
         WorkUnit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="social_accounts"
@@ -116,8 +119,10 @@ class SocialPostQuerySet(models.QuerySet):
         )
 
 
-class SocialPost(ReviewableModel):
+class SocialPost(NameFieldsMixin, ReviewableModel):
     """One message for several accounts, reviewed like a news item."""
+
+    NAME_FIELDS = ("title",)
 
     unit = models.ForeignKey(
         WorkUnit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="social_posts"

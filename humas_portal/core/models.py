@@ -11,6 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .text import NameFieldsMixin
+
 
 class UnitKind(models.TextChoices):
     PUSAT = "pusat", _("Kemenag Pusat")
@@ -46,13 +48,15 @@ class WorkUnitQuerySet(models.QuerySet):
         return self.filter(path__startswith=unit.path)
 
 
-class WorkUnit(models.Model):
+class WorkUnit(NameFieldsMixin, models.Model):
     """A Kemenag office or satker.
 
     ``path`` is a materialised path of primary keys (``/1/4/17/``) so that
     "this unit and everything under it" is one indexed prefix query instead of
     a recursive walk; it is maintained in ``save``.
     """
+
+    NAME_FIELDS = ("name", "short_name")
 
     code = models.CharField(_("kode"), max_length=32, unique=True)
     name = models.CharField(_("nama"), max_length=200)
@@ -128,7 +132,8 @@ class WorkUnit(models.Model):
         return self.parent.office()
 
 
-class User(AbstractUser):
+class User(NameFieldsMixin, AbstractUser):
+    NAME_FIELDS = ("full_name", "first_name", "last_name")
     full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
     phone = models.CharField(_("telepon"), max_length=40, blank=True)
 
@@ -185,10 +190,12 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
 
-class CalendarOverride(models.Model):
+class CalendarOverride(NameFieldsMixin, models.Model):
     """A day whose working status differs from the `holidays` package: a
     newly decreed cuti bersama, a moved Islamic holiday, a regional day off,
     or a holiday that turned out to be a working day."""
+
+    NAME_FIELDS = ("name",)
 
     date = models.DateField(_("tanggal"), unique=True)
     is_working_day = models.BooleanField(

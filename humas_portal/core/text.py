@@ -48,3 +48,30 @@ def clean_name(value: str) -> str:
     """A title or a person's name as it should be shown: no control, no
     direction override, no zero-width character, and on one line."""
     return " ".join(value.translate(_NAME_TABLE).split())
+
+
+class NameFieldsMixin:
+    """For a model whose ``NAME_FIELDS`` (titles, names of people and
+    places) must be clean however they arrive: a form, the admin, a service,
+    an import. They are cleaned with ``clean_name`` before the model's field
+    validation (so a ModelForm checks uniqueness and length on the cleaned
+    value) and again before every save.
+
+    Put it before the model base class: ``class Tag(NameFieldsMixin,
+    models.Model)``."""
+
+    NAME_FIELDS: tuple[str, ...] = ()
+
+    def clean_names(self) -> None:
+        for field in self.NAME_FIELDS:
+            value = getattr(self, field)
+            if isinstance(value, str):
+                setattr(self, field, clean_name(value))
+
+    def clean_fields(self, exclude=None):
+        self.clean_names()
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.clean_names()
+        super().save(*args, **kwargs)

@@ -66,3 +66,56 @@ def test_names_lose_direction_overrides_and_zero_width_characters():
     assert clean_name("Ahmad\u202e nawaD\u200b\n Syaifuddin\u2066") == "Ahmad nawaD Syaifuddin"
     assert clean_name("KUA\u00a0Bangil") == "KUA Bangil"
     assert strip_controls("Masjid\u202e") == "Masjid\u202e"  # controls only, for bodies
+
+
+DISGUISED = "Ahmad\u202e nawaD\u200b\u2066"
+
+
+@pytest.mark.django_db
+def test_titles_and_names_are_saved_clean_however_they_arrive(org, people):
+    from news import services as news_services
+    from tests.ppid.factories import submit_request
+
+    item = news_services.news_create(
+        actor=people.kontributor,
+        unit=org.kua_bangil,
+        title="Rapat\u202e kerja\u200b KUA",
+        lead="Teras.",
+        body="<p>Isi.</p>",
+        tags=["Moderasi\u200b Beragama"],
+        reporter=DISGUISED,
+    )
+    item.refresh_from_db()
+    assert item.title == "Rapat kerja KUA"
+    assert item.reporter == "Ahmad nawaD"
+    assert [tag.name for tag in item.tags.all()] == ["Moderasi Beragama"]
+
+    request = submit_request(org.kua_bangil, name=DISGUISED).request
+    request.refresh_from_db()
+    assert request.name == "Ahmad nawaD"
+
+    people.kontributor.full_name = DISGUISED
+    people.kontributor.save()
+    people.kontributor.refresh_from_db()
+    assert people.kontributor.full_name == "Ahmad nawaD"
+
+
+@pytest.mark.django_db
+def test_a_form_checks_uniqueness_on_the_cleaned_name(db):
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from news.models import Category
+
+    Category.objects.create(name="Haji dan Umrah", slug="haji-dan-umrah")
+
+    class CategoryForm(forms.ModelForm):
+        class Meta:
+            model = Category
+            fields = ["name", "slug"]
+
+    form = CategoryForm(data={"name": "Haji\u200b dan Umrah", "slug": "haji-2"})
+    assert not form.is_valid()
+    assert "name" in form.errors
+    with pytest.raises(ValidationError):
+        Category(name="Haji dan\u2066 Umrah", slug="haji-3").full_clean()
