@@ -3,7 +3,8 @@
 A file is accepted by what it is, not by its name: a photo must decode as an
 image (and is stored as a re-encoded copy without EXIF, so no GPS position
 or camera serial leaks from a complainant's phone); a PDF must start with the
-``%PDF-`` signature. Both are size-limited and stored under
+``%PDF-`` signature and carry no script, launch action or embedded file
+(``core.documents.check_pdf``). Both are size-limited and stored under
 ``PRIVATE_MEDIA_ROOT`` with random names.
 """
 
@@ -14,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from humas_portal.core import images
+from humas_portal.core import documents, images
 from humas_portal.core.models import User
 
 from .models import AttachmentKind, Complaint, ComplaintAttachment, ComplaintMessage
@@ -43,6 +44,7 @@ def check_attachment(upload) -> str:
     head = upload.read(len(PDF_SIGNATURE))
     upload.seek(0)
     if head == PDF_SIGNATURE:
+        documents.check_pdf(upload)
         return AttachmentKind.PDF
     try:
         images.check_image(upload, max_bytes=settings.DUMAS_ATTACHMENT_MAX_BYTES)

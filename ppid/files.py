@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from humas_portal.core import documents
 from humas_portal.core.images import check_image, clean_copy
 
 PDF_MAGIC = b"%PDF-"
@@ -79,6 +80,7 @@ def check_identity_upload(upload) -> CheckedFile:
     _check_size(upload, max_bytes)
     name = _safe_name(upload.name)
     if _is_pdf(upload):
+        documents.check_pdf(upload)
         return CheckedFile(ContentFile(upload.read()), name.rsplit(".", 1)[0] + ".pdf", "application/pdf")
     try:
         checked = check_image(upload, max_bytes=max_bytes)
@@ -95,7 +97,8 @@ def check_identity_upload(upload) -> CheckedFile:
 
 def check_document_upload(upload, *, max_bytes: int) -> CheckedFile:
     """An answer file or a DIP document: a known office format within the
-    size limit; a file calling itself PDF must be one."""
+    size limit, whose content is what its name says; a PDF without active
+    content (``core.documents``); a photo re-encoded without metadata."""
     _check_size(upload, max_bytes)
     name = _safe_name(upload.name)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -107,10 +110,24 @@ def check_document_upload(upload, *, max_bytes: int) -> CheckedFile:
             % {"ext": extension or "?"},
             code="bad_extension",
         )
-    if extension == "pdf" and not _is_pdf(upload):
-        raise ValidationError(_("Berkas ini bukan PDF yang valid."), code="not_pdf")
-    if extension in {"jpg", "jpeg", "png"}:
+    kind = documents.sniff(upload)
+    if extension not in documents.KIND_EXTENSIONS.get(kind, ()):
+        if extension == "pdf":
+            raise ValidationError(_("Berkas ini bukan PDF yang valid."), code="not_pdf")
+        raise ValidationError(
+            _("Isi berkas tidak sesuai dengan jenisnya (.%(ext)s). Simpan ulang dalam format yang benar.")
+            % {"ext": extension},
+            code="content_mismatch",
+        )
+    if kind == "pdf":
+        documents.check_pdf(upload)
+    if kind in {"jpeg", "png"}:
+        # Published photos lose their metadata (a phone's EXIF holds where
+        # it was taken) the way news photos do: a re-encoded copy.
         check_image(upload, max_bytes=max_bytes)
+        copy = clean_copy(upload, name=name, max_bytes=max_bytes)
+        content_type = "image/png" if copy.name.lower().endswith(".png") else "image/jpeg"
+        return CheckedFile(ContentFile(copy.read()), copy.name, content_type)
     upload.seek(0)
     return CheckedFile(ContentFile(upload.read()), name, DOCUMENT_EXTENSIONS[extension])
 

@@ -17,12 +17,13 @@ from playwright.sync_api import expect
 from humas_portal.core.models import Role
 from ppid.models import PpidProfile, PpidRequest, RequestStatus
 from tests.factories import UserFactory, grant
+from tests.pdfs import plain_pdf
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-ANSWER = b"%PDF-1.4\n% Rekap pernikahan KUA se-Kabupaten Pasuruan 2025\n%%EOF\n"
+ANSWER = plain_pdf(note=b"Rekap pernikahan KUA se-Kabupaten Pasuruan 2025")
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tests.pdfs import plain_pdf
+
 NUMBER_WORDS = {
     "satu": 1,
     "dua": 2,
@@ -66,8 +68,7 @@ def png_bytes() -> bytes:
 
 
 def pdf_file(name: str = "surat.pdf") -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+    return SimpleUploadedFile(name, plain_pdf(), content_type="application/pdf")
 
 
 def fake_image(name: str = "foto.jpg") -> SimpleUploadedFile:

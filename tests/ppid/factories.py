@@ -11,6 +11,7 @@ from PIL import Image
 
 from ppid import services
 from ppid.models import DipCategory, DipEntry, PpidProfile
+from tests.pdfs import plain_pdf
 
 # Digits 7–12 are a plausible birth date (12-08-90, a woman: day + 40).
 VALID_NIK = "3514015208900001"
@@ -53,8 +54,7 @@ def png_upload(name: str = "ktp.png") -> SimpleUploadedFile:
 
 
 def pdf_upload(name: str = "dokumen.pdf", text: bytes = b"isi") -> SimpleUploadedFile:
-    body = b"%PDF-1.4\n1 0 obj<<>>endobj\n% " + text + b"\ntrailer<<>>\n%%EOF\n"
-    return SimpleUploadedFile(name, body, content_type="application/pdf")
+    return SimpleUploadedFile(name, plain_pdf(note=text), content_type="application/pdf")
 
 
 def post_form(client, url: str, data: dict, **extra):
