@@ -1,9 +1,24 @@
-"""Login with a lockout after repeated failures.
+"""Login with a lockout after repeated failures that a stranger cannot
+turn against an account's owner.
 
-Failures are counted per username and per client address within a sliding
-window (``LOGIN_LOCKOUT_WINDOW``); at ``LOGIN_FAILURE_LIMIT`` further attempts
-are refused without checking the password, so guessing gains nothing. A
-successful login clears the username's failures.
+Failures are counted within a sliding window (``LOGIN_LOCKOUT_WINDOW``) per
+username *and* client address: at ``LOGIN_FAILURE_LIMIT`` further attempts
+for that username from that address are refused without checking the
+password, so guessing gains nothing, while the owner signing in from
+anywhere else is not affected. An address that guesses at many usernames
+is locked as a whole at four times the limit (an office shares one address,
+hence the room). The owner locked out at their own address has the slower
+path the message names: resetting the password by e-mail, which clears
+every failure of the username. A successful login clears the failures of
+that username at that address; rows older than the window are purged as
+new failures come in.
+
+Own code rather than django-axes: axes replaces the sign-in page with its
+own lockout response and counts exact addresses, where the portal keeps the
+message inside the sign-in form (with the reset link) and counts an IPv6
+client by its /64, as the public forms' rate limits do. The rules above are
+the ones axes offers with ``AXES_LOCKOUT_PARAMETERS = [["username",
+"ip_address"], "ip_address"]``.
 """
 
 from __future__ import annotations
@@ -13,12 +28,14 @@ import ipaddress
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import LoginFailure
 from .ratelimit import client_address
+
+# How many more failures an address may have than one username at it.
+ADDRESS_FACTOR = 4
 
 
 def client_ip(request) -> str | None:
@@ -35,18 +52,24 @@ def is_locked_out(username: str, ip_address: str | None) -> bool:
     since = timezone.now() - settings.LOGIN_LOCKOUT_WINDOW
     recent = LoginFailure.objects.filter(created_at__gte=since)
     limit = settings.LOGIN_FAILURE_LIMIT
-    if recent.filter(username__iexact=username).count() >= limit:
+    if recent.filter(username__iexact=username, ip_address=ip_address).count() >= limit:
         return True
-    # An address gets more room than a username: an office shares one.
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
+    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * ADDRESS_FACTOR
 
 
 def record_failure(username: str, ip_address: str | None) -> None:
+    now = timezone.now()
+    LoginFailure.objects.filter(created_at__lt=now - settings.LOGIN_LOCKOUT_WINDOW).delete()
     LoginFailure.objects.create(username=username[:150], ip_address=ip_address)
 
 
-def clear_failures(username: str) -> None:
-    LoginFailure.objects.filter(Q(username__iexact=username)).delete()
+def clear_failures(username: str, ip_address: str | None = None, *, everywhere: bool = False) -> None:
+    """Forget the username's failures at ``ip_address`` (after a successful
+    login there), or at every address (after a password reset)."""
+    failures = LoginFailure.objects.filter(username__iexact=username)
+    if not everywhere:
+        failures = failures.filter(ip_address=ip_address)
+    failures.delete()
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
@@ -74,5 +97,5 @@ class LockoutAuthenticationForm(AuthenticationForm):
             if username:
                 record_failure(username, ip_address)
             raise
-        clear_failures(username)
+        clear_failures(username, ip_address)
         return cleaned

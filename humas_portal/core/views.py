@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
-from .auth import LockoutAuthenticationForm
+from .auth import LockoutAuthenticationForm, clear_failures
 from .models import Role
 from .ratelimit import ratelimit
 
@@ -62,6 +62,12 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "core/password_reset_confirm.html"
     success_url = reverse_lazy("core:password_reset_complete")
+
+    def form_valid(self, form):
+        # The owner proved they hold the account's e-mail: the lockout of
+        # their username ends at every address.
+        clear_failures(form.user.get_username(), everywhere=True)
+        return super().form_valid(form)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -225,3 +225,43 @@ def test_reset_requests_from_one_address_are_capped(client, pegawai, address, se
     assert refused.status_code == 429
     assert "Terlalu banyak permintaan" in refused.content.decode()
     assert len(mail.outbox) == 2
+
+
+def test_a_stranger_guessing_a_password_does_not_lock_its_owner_out_elsewhere(client, pegawai, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _attempt in range(5):
+        login(client, "siti", "tebakan", REMOTE_ADDR="203.0.113.50")
+    # The stranger's address is locked for that username ...
+    assert login(client, "siti", PASSWORD, REMOTE_ADDR="203.0.113.50").status_code == 200
+    # ... the owner at the office is not.
+    assert login(client, "siti", PASSWORD, REMOTE_ADDR="198.51.100.20").status_code == 302
+
+
+def test_a_password_reset_lifts_the_owners_lockout_everywhere(client, pegawai, address, settings):
+    from humas_portal.core.models import LoginFailure
+
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for _attempt in range(2):
+        login(client, "siti", "tebakan", REMOTE_ADDR="203.0.113.51")
+    assert login(client, "siti", PASSWORD, REMOTE_ADDR="203.0.113.51").status_code == 200
+    client.post(reverse("core:password_reset"), {"email": pegawai.email}, REMOTE_ADDR=address)
+    form_page = client.get(reset_link(mail.outbox[-1]), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "sandi-baru-yang-kuat-77", "new_password2": "sandi-baru-yang-kuat-77"},
+    )
+    assert not LoginFailure.objects.filter(username__iexact="siti").exists()
+    assert login(client, "siti", "sandi-baru-yang-kuat-77", REMOTE_ADDR="203.0.113.51").status_code == 302
+
+
+def test_failures_older_than_the_window_are_purged(client, pegawai, settings):
+    from humas_portal.core.models import LoginFailure
+
+    settings.LOGIN_LOCKOUT_WINDOW = timedelta(minutes=15)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        login(client, "siti", "tebakan")
+        login(client, "lain", "tebakan")
+        traveller.shift(timedelta(minutes=16))
+        login(client, "siti", "tebakan")
+    assert LoginFailure.objects.count() == 1
