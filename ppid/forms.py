@@ -192,7 +192,10 @@ class RequestForm(GuardedFormMixin, HeldUploadsMixin, forms.Form):
         return data
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(GuardedFormMixin, forms.Form):
+    guard_scope = "ppid-objection"
+    guard_min_seconds = _form_min_seconds
+
     grounds = forms.MultipleChoiceField(
         label=_("Alasan keberatan (Pasal 35 UU 14/2008)"),
         choices=ObjectionGround.choices,

@@ -212,10 +212,24 @@ def _tracked(token: str) -> PpidRequest:
     return ppid_request
 
 
+# The objection is a public form like the request: the same guard, and the
+# same limits per address, counted on its own (the tracking page peeks at the
+# count to ask the sum before the person types their case).
+objection_limit = ratelimit(
+    scope="ppid-objection",
+    limit=_per_hour,
+    soft_limit=_soft_limit,
+    window=3600,
+    template_name="ppid/ratelimited.html",
+)
+
+
 @never_cache
+@objection_limit
 def track(request, token):
     ppid_request = _tracked(token)
-    return _private(_render_track(request, ppid_request, token, ObjectionForm()))
+    form = ObjectionForm(challenge=request.ratelimit.challenge_required)
+    return _private(_render_track(request, ppid_request, token, form))
 
 
 def _render_track(request, ppid_request: PpidRequest, token: str, objection_form: ObjectionForm, status=200):
@@ -258,9 +272,10 @@ def track_attachment(request, token, public_id):
 
 
 @require_POST
+@objection_limit
 def track_objection(request, token):
     ppid_request = _tracked(token)
-    form = ObjectionForm(request.POST)
+    form = ObjectionForm(request.POST, challenge=request.ratelimit.challenge_required)
     if form.is_valid():
         try:
             objection = services.ppid_objection_file(

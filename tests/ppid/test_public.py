@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from ppid import services
+from ppid.forms import ObjectionForm
 from ppid.models import DipCategory, DipDocument, DipEntry, IdentityDocument, PpidRequest
 
 from .factories import (
@@ -337,15 +338,25 @@ def test_objection_form_on_the_tracking_page(client, org, ppid_people, django_ca
         page = client.get(url).text
         assert "Ajukan keberatan" in page
         assert "Pasal 17 huruf h" in page
+        objection_url = reverse("ppid:track_objection", kwargs={"token": submitted.token})
+        token = guard_token(page)
+        # Without the page's guard token the form is refused.
         response = client.post(
-            reverse("ppid:track_objection", kwargs={"token": submitted.token}), {"reasons": "x"}
+            objection_url, {"grounds": ["a"], "reasons": "Informasi bantuan seharusnya terbuka."}
         )
+        assert response.status_code == 400
+        assert "Formulir ini tidak sah" in response.text
+        response = client.post(objection_url, {"reasons": "x", "form_token": token})
         assert response.status_code == 400
         assert "Pilih sekurang-kurangnya satu alasan keberatan." in response.text
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                reverse("ppid:track_objection", kwargs={"token": submitted.token}),
-                {"grounds": ["a"], "reasons": "Informasi bantuan seharusnya terbuka."},
+                objection_url,
+                {
+                    "grounds": ["a"],
+                    "reasons": "Informasi bantuan seharusnya terbuka.",
+                    "form_token": guard_token(response.text),
+                },
             )
         assert response.status_code == 302
     submitted.request.refresh_from_db()
@@ -370,7 +381,11 @@ def test_objection_form_is_closed_with_a_clear_message_after_30_working_days(cli
         assert "Ajukan keberatan" not in page
         response = client.post(
             reverse("ppid:track_objection", kwargs={"token": submitted.token}),
-            {"grounds": ["d"], "reasons": "Terlambat"},
+            {
+                "grounds": ["d"],
+                "reasons": "Terlambat",
+                "form_token": guard_token(str(ObjectionForm().render_guard())),
+            },
         )
         assert response.status_code == 400
     assert not hasattr(PpidRequest.objects.get(pk=submitted.request.pk), "objection")
@@ -444,3 +459,38 @@ def test_ppid_page_query_count_is_the_same_for_3_and_30_dip_entries(client, org,
 
     count_for(3)
     count_for(30)
+
+
+def guard_token(page: str) -> str:
+    match = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert match, "the page carries no guard token"
+    return match.group(1)
+
+
+def test_the_objection_asks_the_sum_past_the_soft_limit_and_stops_at_the_hard_one(
+    client, org, ppid_people, settings
+):
+    settings.PPID_SUBMISSIONS_SOFT_LIMIT = 1
+    settings.PPID_SUBMISSIONS_PER_HOUR = 2
+    submitted = submit_request(org.pasuruan)
+    services.ppid_request_answer(
+        request=submitted.request,
+        actor=ppid_people.ppid,
+        decision="ditolak",
+        refusal_ground="h",
+        consequence_test="Membuka rahasia pribadi.",
+    )
+    url = reverse("ppid:track", kwargs={"token": submitted.token})
+    objection_url = reverse("ppid:track_objection", kwargs={"token": submitted.token})
+    address = {"REMOTE_ADDR": "198.51.100.77"}
+    page = client.get(url, **address).text
+    assert "jawaban_hitungan" not in page
+    first = client.post(objection_url, {"reasons": "x", "form_token": guard_token(page)}, **address)
+    assert first.status_code == 400
+    assert "jawaban_hitungan" not in first.text
+    # Past the soft limit the form asks the sum.
+    second = client.post(objection_url, {"reasons": "x", "form_token": guard_token(first.text)}, **address)
+    assert second.status_code == 400
+    assert "jawaban_hitungan" in second.text
+    third = client.post(objection_url, {"reasons": "x", "form_token": guard_token(second.text)}, **address)
+    assert third.status_code == 429
