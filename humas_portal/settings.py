@@ -228,6 +228,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Tasks are named "<app>.<task>" in their decorator, not by module path, so an
 # entry (and a message already queued) survives moving the module.
 CELERY_BEAT_SCHEDULE = {
+    # core
+    # The workers' heartbeat that /sehat/ reads (humas_portal.core.health).
+    "core-heartbeat": {"task": "core.heartbeat", "schedule": 15.0, "options": {"expires": 14}},
     # news
     # Scheduled news is published by this sweep within seconds of its time;
     # expiry keeps sweeps from piling up while no worker is running.

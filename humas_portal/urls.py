@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from humas_portal.core.health import health
+
 urlpatterns = [
+    path("sehat/", health, name="health"),
     path("admin/", admin.site.urls),
     path("akun/", include("humas_portal.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
