@@ -152,12 +152,22 @@ def test_the_portal_starts_with_demo_data_and_stops_cleanly(portal, var_dir):
         assert start_up not in after_ready
     logins = after_ready.split("Akun demo", 1)[1].splitlines()
     assert len([line for line in logins if re.match(r"  [a-z_]+ +\S", line)]) >= 8
+    # Printed once, and no e-mail of the demo's notices follows them in the
+    # terminal: they are files under var/mail, as the announcement says.
+    assert portal.output().count("Akun demo") == 1
+    assert "disimpan sebagai berkas di" in after_ready
     assert "PostgreSQL bawaan" in portal.output()
     pgdata = embedded_db.data_dir(var_dir)
     assert embedded_db.is_running(pgdata)
     status, home = fetch(portal.url + "/")
     assert status == 200
     assert "/berita/" in home  # the demo news is on the home page
+    mail = var_dir / "mail"
+    deadline = time.monotonic() + 30
+    while not any(mail.glob("*.log")) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert any("Subject:" in path.read_text() for path in mail.glob("*.log"))
+    assert "Subject:" not in portal.output()
     # Indonesian full-text search: "humas" finds the demo items that say
     # "kehumasan" (the stemmer strips the affixes).
     status, results = fetch(portal.url + "/cari/?q=humas")

@@ -204,7 +204,7 @@ class Command(BaseCommand):
                 )
             )
         else:
-            call_command("seed_demo", stdout=self.stdout)
+            call_command("seed_demo", no_logins=True, stdout=self.stdout)
             self._seeded = True
 
     def _supervise(self, children: list[Child], port: int) -> int:
@@ -228,6 +228,7 @@ class Command(BaseCommand):
                     env={
                         **os.environ,
                         **self._child_database(),
+                        **self._child_mail(),
                         "PYTHONUNBUFFERED": "1",
                         READY_DIR_VARIABLE: str(self._ready_dir),
                         "SITE_URL": os.environ.get("SITE_URL") or f"http://localhost:{port}",
@@ -269,10 +270,23 @@ class Command(BaseCommand):
         url = getattr(self, "_database_url", None)
         return {"DATABASE_URL": url} if url else {}
 
+    def _child_mail(self) -> dict[str, str]:
+        # In development the portal's e-mails (the demo's notices above all)
+        # go to files, not to the terminal, where whole messages would bury
+        # the announcement; an EMAIL_BACKEND set by the person wins.
+        if os.environ.get("EMAIL_BACKEND") or not settings.DEBUG:
+            return {}
+        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}
+
     def _announce(self, port: int) -> None:
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Portal siap: http://localhost:%(port)s/") % {"port": port}))
         self.stdout.write(_("Meja kerja staf: http://localhost:%(port)s/akun/masuk/") % {"port": port})
+        if self._child_mail():
+            self.stdout.write(
+                _("E-mail dari portal tidak dikirim, tetapi disimpan sebagai berkas di %(path)s.")
+                % {"path": settings.EMAIL_FILE_PATH}
+            )
         self.stdout.write(_("Tekan Ctrl+C untuk berhenti."))
         # The last lines, after the processes' start-up output, where they are
         # seen; the password is known only if this run loaded the demo data.

@@ -47,8 +47,13 @@ class Command(BaseCommand):
             action="store_true",
             help=_("muat juga bila DEBUG mati (server uji coba, bukan produksi)"),
         )
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help=_("jangan cetak daftar akun demo (runportal mencetaknya sebagai baris terakhir)"),
+        )
 
-    def handle(self, *args, password: str | None, force: bool, **options):
+    def handle(self, *args, password: str | None, force: bool, no_logins: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 _(
@@ -65,7 +70,8 @@ class Command(BaseCommand):
         )
         run_app_hooks(self.stdout)
         self.stdout.write(self.style.SUCCESS(_("Data demo siap.")))
-        print_logins(self.stdout, password)
+        if not no_logins:
+            print_logins(self.stdout, password)
 
 
 def seed_units() -> dict[str, WorkUnit]:
