@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from humas_portal.core import embedded_db
@@ -116,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "django_ckeditor_5",
     "pgtrigger",
+    "csp",
     "humas_portal.core",
     "news",
     "socialmedia",
@@ -126,6 +128,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "humas_portal.core.middleware.LanguageMiddleware",
@@ -356,6 +359,29 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # CKEditor reads the token from the cookie to upload.
 CSRF_FAILURE_VIEW = "humas_portal.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): scripts only from
+# the portal's own static files (no inline script, no third-party origin),
+# no framing. Styles may be inline: pages carry their own <style> blocks and
+# CKEditor 5 adds its styles at run time; a style cannot run code. Images
+# from the portal only, plus data: and blob: for the editor's previews of a
+# photo being uploaded; a news body cannot load an outside image anyway (the
+# sanitiser refuses an external <img src>).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "frame-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
