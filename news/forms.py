@@ -115,6 +115,12 @@ class NewsItemForm(HeldUploadsMixin, forms.Form):
         help_text=_("JPEG, PNG, WebP atau GIF. Data lokasi (EXIF) dihapus otomatis."),
     )
     featured_caption = forms.CharField(label=_("Keterangan foto utama"), max_length=300, required=False)
+    photo_credit = forms.CharField(
+        label=_("Fotografer"),
+        max_length=150,
+        required=False,
+        help_text=_("Tampil sebagai “Foto: …” di bawah berita."),
+    )
     gallery = MultipleImageField(label=_("Galeri foto"), required=False)
     remove_images = forms.ModelMultipleChoiceField(
         label=_("Hapus foto"),
@@ -166,6 +172,7 @@ class NewsItemForm(HeldUploadsMixin, forms.Form):
                 "lead",
                 "body",
                 "featured_caption",
+                "photo_credit",
                 "dateline",
                 "reporter",
                 "editor_credit",
@@ -235,6 +242,7 @@ class NewsItemForm(HeldUploadsMixin, forms.Form):
                 "lead",
                 "body",
                 "featured_caption",
+                "photo_credit",
                 "dateline",
                 "reporter",
                 "editor_credit",

@@ -45,6 +45,7 @@ def _form_data(unit, **overrides):
         "event_date": "2025-08-17",
         "publish_at": "",
         "featured_caption": "",
+        "photo_credit": "Humas KUA Bangil",
     }
     data.update(overrides)
     return data
@@ -163,8 +164,12 @@ def test_creating_sanitises_and_stores_everything(client, org, people):
     assert item.author == people.kontributor
     assert sorted(item.tags.values_list("name", flat=True)) == ["kehumasan", "pelatihan"]
     assert (item.dateline, item.reporter, item.editor_credit) == ("Bangil", "Siti", "Ahmad")
+    assert item.photo_credit == "Humas KUA Bangil"
     assert item.event_date.isoformat() == "2025-08-17"
     assert item.revisions.count() == 1
+    # The edit form shows it again.
+    edit = client.get(reverse("news:desk_edit", args=[item.pk])).content.decode()
+    assert 'value="Humas KUA Bangil"' in edit
 
 
 def test_save_and_submit_in_one_step_notifies_the_verifier(
