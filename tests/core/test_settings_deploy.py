@@ -72,3 +72,16 @@ def test_a_database_url_that_is_not_postgresql_is_refused(tmp_path):
     result = manage(production_env(tmp_path, DATABASE_URL="mysql://humas@127.0.0.1/humas"), "check")
     assert result.returncode != 0
     assert "DATABASE_URL harus menunjuk ke server PostgreSQL" in result.stderr
+
+
+def test_makemigrations_needs_no_production_secrets(tmp_path):
+    """A developer's command that only compares the models with the
+    migrations runs in development mode when DEBUG is not set."""
+    result = manage(
+        production_env(tmp_path, DEBUG=None, SECRET_KEY=None, FIELD_ENCRYPTION_KEY=None),
+        "makemigrations",
+        "--check",
+        "--dry-run",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
