@@ -4,7 +4,6 @@ WebP renditions (thumbnail, card, full) in a worker."""
 from __future__ import annotations
 
 import logging
-import math
 
 from django.db import transaction
 
@@ -22,29 +21,12 @@ RENDITIONS = {"thumbnail": 320, "card": 720, "full": 1600}
 def linked_size(image: NewsImage, rendition: str) -> tuple[int, int]:
     """Width and height of the file ``image.url_for(rendition)`` links: the
     rendition once the worker made it, the original until then; ``(0, 0)``
-    when the original's size is unknown.
-
-    Share cards (``og:image:width``) must give the size of the file they
-    point at. The renditions' sizes are not stored: they follow from the
-    original's as ``humas_portal.core.images.rendition`` makes them, whose
-    ``Image.thumbnail`` rounds each side to the nearest proportion
-    (``tests/news/test_reader.py`` checks this against real renditions).
-    """
+    when the original's size is unknown. Share cards (``og:image:width``)
+    must give the size of the file they point at."""
     width, height = image.width, image.height
     if not getattr(image, rendition, None) or not width or not height:
         return width, height
-    box_width = RENDITIONS[rendition]
-    box_height = box_width * 4
-    if box_width >= width and box_height >= height:
-        return width, height  # never enlarged
-    aspect = width / height
-
-    def nearest(number: float, error) -> int:
-        return max(min(math.floor(number), math.ceil(number), key=error), 1)
-
-    if box_width / box_height >= aspect:
-        return nearest(box_height * aspect, lambda n: abs(aspect - n / box_height)), box_height
-    return box_width, nearest(box_width / aspect, lambda n: 0 if n == 0 else abs(aspect - box_width / n))
+    return images.fitted_size(width, height, max_width=RENDITIONS[rendition])
 
 
 def news_image_create(

@@ -157,15 +157,27 @@ def clean_copy(upload, *, name: str | None = None, max_bytes: int | None = None)
     return ContentFile(buffer.getvalue(), name=f"{base[:80] or 'gambar'}.{ALLOWED_FORMATS[checked.format]}")
 
 
+def fitted_size(width: int, height: int, *, max_width: int, max_height: int | None = None) -> tuple[int, int]:
+    """The size of a rendition of a ``width`` × ``height`` image: the largest
+    that fits in the box with the same proportions, never enlarged. Pages
+    read it to give a rendition's size without opening the file."""
+    max_height = max_height or max_width * 4
+    if width <= max_width and height <= max_height:
+        return width, height
+    scale = min(max_width / width, max_height / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def rendition(source, *, max_width: int, max_height: int | None = None, quality: int = 80) -> ContentFile:
-    """A WebP copy of ``source`` (its first frame) fitting in the box, never
-    enlarged."""
+    """A WebP copy of ``source`` (its first frame) of ``fitted_size``."""
     source.seek(0)
     with Image.open(source) as image:
         image = ImageOps.exif_transpose(image)
         if image.mode not in ("RGB", "RGBA"):
             image = image.convert("RGBA" if image.has_transparency_data else "RGB")
-        image.thumbnail((max_width, max_height or max_width * 4), Image.Resampling.LANCZOS)
+        size = fitted_size(*image.size, max_width=max_width, max_height=max_height)
+        if size != image.size:
+            image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
         buffer = io.BytesIO()
         image.save(buffer, format="WEBP", quality=quality, method=4)
     return ContentFile(buffer.getvalue())

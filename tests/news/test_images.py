@@ -10,7 +10,7 @@ from django.db import connection
 from PIL import Image
 
 from humas_portal.core import images as core_images
-from news.images import RENDITIONS, news_image_create
+from news.images import RENDITIONS, linked_size, news_image_create
 from news.models import NewsImage
 from news.tasks import make_image_renditions
 
@@ -178,3 +178,17 @@ def test_renditions_of_a_photo_whose_file_is_gone_are_skipped(people, org, caplo
     image.original.storage.delete(image.original.name)
     assert make_image_renditions(image.pk) is False
     assert f"Original of news image {image.pk} is missing" in caplog.text
+
+
+@pytest.mark.parametrize(("width", "height"), [(2400, 1600), (1999, 1333), (1001, 3999), (700, 9000)])
+def test_the_size_a_page_gives_is_the_size_of_the_rendition_it_links(
+    people, org, django_capture_on_commit_callbacks, width, height
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        image = news_image_create(
+            upload=upload(photo(width, height)), uploaded_by=people.kontributor, unit=org.kua_bangil
+        )
+    image.refresh_from_db()
+    for name in RENDITIONS:
+        with Image.open(getattr(image, name).path) as rendered:
+            assert linked_size(image, name) == rendered.size
