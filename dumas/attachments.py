@@ -20,8 +20,6 @@ from humas_portal.core.models import User
 
 from .models import AttachmentKind, Complaint, ComplaintAttachment, ComplaintMessage
 
-PDF_SIGNATURE = b"%PDF-"
-
 
 def _too_large(size: int) -> ValidationError:
     limit = settings.DUMAS_ATTACHMENT_MAX_BYTES
@@ -40,10 +38,7 @@ def check_attachment(upload) -> str:
         raise _too_large(size)
     if size == 0:
         raise ValidationError(_("Lampiran kosong. Pilih berkas lain."), code="empty")
-    upload.seek(0)
-    head = upload.read(len(PDF_SIGNATURE))
-    upload.seek(0)
-    if head == PDF_SIGNATURE:
+    if documents.sniff(upload) == "pdf":
         documents.check_pdf(upload)
         return AttachmentKind.PDF
     try:

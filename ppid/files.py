@@ -16,8 +16,6 @@ from django.utils.translation import gettext as _
 from humas_portal.core import documents
 from humas_portal.core.images import check_image, clean_copy
 
-PDF_MAGIC = b"%PDF-"
-
 # Documents a PPID gives out or publishes. Served as attachments with
 # nosniff, so a browser never renders one as a page.
 DOCUMENT_EXTENSIONS = {
@@ -54,13 +52,6 @@ def _check_size(upload, max_bytes: int) -> None:
         raise ValidationError(_("Berkas kosong."), code="empty")
 
 
-def _is_pdf(upload) -> bool:
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    return head == PDF_MAGIC
-
-
 @dataclass(frozen=True)
 class CheckedFile:
     content: ContentFile
@@ -79,7 +70,7 @@ def check_identity_upload(upload) -> CheckedFile:
     max_bytes = settings.PPID_IDENTITY_MAX_UPLOAD_BYTES
     _check_size(upload, max_bytes)
     name = _safe_name(upload.name)
-    if _is_pdf(upload):
+    if documents.sniff(upload) == "pdf":
         documents.check_pdf(upload)
         return CheckedFile(ContentFile(upload.read()), name.rsplit(".", 1)[0] + ".pdf", "application/pdf")
     try:
@@ -123,11 +114,10 @@ def check_document_upload(upload, *, max_bytes: int) -> CheckedFile:
         documents.check_pdf(upload)
     if kind in {"jpeg", "png"}:
         # Published photos lose their metadata (a phone's EXIF holds where
-        # it was taken) the way news photos do: a re-encoded copy.
-        check_image(upload, max_bytes=max_bytes)
+        # it was taken) the way news photos do: a re-encoded copy, checked
+        # as an image on the way.
         copy = clean_copy(upload, name=name, max_bytes=max_bytes)
-        content_type = "image/png" if copy.name.lower().endswith(".png") else "image/jpeg"
-        return CheckedFile(ContentFile(copy.read()), copy.name, content_type)
+        return CheckedFile(ContentFile(copy.read()), copy.name, f"image/{kind}")
     upload.seek(0)
     return CheckedFile(ContentFile(upload.read()), name, DOCUMENT_EXTENSIONS[extension])
 

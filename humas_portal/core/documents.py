@@ -21,7 +21,6 @@ would need a system library and name hundreds of types we refuse anyway.
 
 from __future__ import annotations
 
-import io
 import logging
 import zipfile
 
@@ -122,23 +121,20 @@ def sniff(upload) -> str:
 
 
 def _active_reason(obj) -> str:
-    """What in one PDF object would act when the file is opened, or ``""``."""
-    from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
+    """What in one PDF object would act when the file is opened, or ``""``
+    (streams are dictionaries too)."""
+    from pypdf.generic import DictionaryObject
 
-    if isinstance(obj, StreamObject | DictionaryObject):
-        keys = set(obj.keys())
-        found = keys & _ACTIVE_KEYS
-        if found:
-            return sorted(found)[0]
-        for key in ("/S", "/Type", "/Subtype"):
-            value = obj.get(key)
-            if isinstance(value, str) and (value in _ACTIVE_ACTIONS or value in _ACTIVE_TYPES):
-                return str(value)
-        if "/EF" in keys:
-            return "/EF"
-    elif isinstance(obj, ArrayObject):
+    if not isinstance(obj, DictionaryObject):
         return ""
-    return ""
+    found = set(obj.keys()) & _ACTIVE_KEYS
+    if found:
+        return sorted(found)[0]
+    for key in ("/S", "/Type", "/Subtype"):
+        value = obj.get(key)
+        if isinstance(value, str) and (value in _ACTIVE_ACTIONS or value in _ACTIVE_TYPES):
+            return str(value)
+    return "/EF" if "/EF" in obj else ""
 
 
 def check_pdf(upload) -> None:
@@ -148,9 +144,9 @@ def check_pdf(upload) -> None:
     from pypdf.errors import PyPdfError
     from pypdf.generic import IndirectObject
 
-    data = _read(upload)
+    upload.seek(0)
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
+        reader = PdfReader(upload, strict=False)
         if reader.is_encrypted:
             # An encrypted PDF hides its objects from the check.
             raise ValidationError(
@@ -159,20 +155,15 @@ def check_pdf(upload) -> None:
                 ),
                 code="pdf_encrypted",
             )
-        numbers = set()
-        for generation, objects in reader.xref.items():
-            numbers.update((number, generation) for number in objects)
+        # Every object of the file (the catalog among them), those kept in
+        # compressed object streams included.
+        numbers = {(number, generation) for generation, objects in reader.xref.items() for number in objects}
         numbers.update((number, 0) for number in reader.xref_objStm)
         reason = ""
         for number, generation in sorted(numbers):
-            obj = reader.get_object(IndirectObject(number, generation, reader))
-            if obj is None:
-                continue
-            reason = _active_reason(obj)
+            reason = _active_reason(reader.get_object(IndirectObject(number, generation, reader)))
             if reason:
                 break
-        if not reason:
-            reason = _active_reason(reader.trailer["/Root"].get_object())
     except ValidationError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
@@ -183,6 +174,8 @@ def check_pdf(upload) -> None:
             ),
             code="pdf_unreadable",
         ) from exc
+    finally:
+        upload.seek(0)
     if reason:
         logger.info("PDF with active content refused (%s)", reason)
         raise ValidationError(

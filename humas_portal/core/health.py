@@ -36,9 +36,9 @@ from django.views.decorators.http import require_safe
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_KEY = "core:worker-heartbeat"
-# Beat sends the heartbeat task every HEARTBEAT_SECONDS; a heartbeat older
-# than HEARTBEAT_STALE_SECONDS means no worker (or no beat) is running.
-HEARTBEAT_SECONDS = 15
+# Beat sends the heartbeat task every 15 s ("core-heartbeat" in
+# CELERY_BEAT_SCHEDULE); a heartbeat older than this means no worker (or no
+# beat) is running.
 HEARTBEAT_STALE_SECONDS = 60
 
 OK = "ok"
