@@ -42,7 +42,8 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 @functools.cache
 def _axe_source() -> str:
-    # Defines window.axe when run as a plain script (not as a function body).
+    # Run as a plain script it defines window.axe; the trailing undefined
+    # keeps Playwright from sending the script's last value back.
     return AXE.read_text() + "\n;undefined"
 
 

@@ -7,12 +7,10 @@ enough. On a phone the PPID request form and its tracking page fit the
 screen.
 """
 
-import io
 import os
 import re
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from dumas.models import Complaint
@@ -26,6 +24,7 @@ from tests.core.test_images import photo_with_gps
 from ..dumas.factories import ComplaintFactory, ComplaintLocationFactory
 from ..dumas.helpers import jpeg_with_exif
 from ..ppid.factories import VALID_NIK, submit_request
+from .ppid_forms import fill_ppid_request, ktp_scan
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -46,14 +45,6 @@ def quick_forms(settings):
     settings.DUMAS_RATE_LIMIT = 10_000
 
 
-def ktp_scan(tmp_path):
-    path = tmp_path / "ktp-siti.png"
-    buffer = io.BytesIO()
-    Image.new("RGB", (300, 190), (210, 225, 240)).save(buffer, format="PNG")
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
 def held_files():
     try:
         return private_storage.listdir(held_uploads.FOLDER)[1]
@@ -72,17 +63,13 @@ def test_on_a_phone_a_ppid_request_with_a_wrong_nik_keeps_its_ktp_scan(
     page.get_by_role("link", name="Ajukan permohonan informasi").click()
     assert page.evaluate(FITS), "the form is wider than the phone"
 
-    page.get_by_label("Perorangan").check()
-    page.get_by_label("Nama pemohon").fill("Siti Aminah")
-    page.get_by_label("NIK atau nomor akta/SK badan hukum").fill("3514 0152 0890")  # four digits short
-    page.get_by_label("Pindaian KTP atau akta badan hukum").set_input_files(str(ktp_scan(tmp_path)))
-    page.get_by_label("Alamat").fill("Jl. Pahlawan 1, Bangil")
-    page.get_by_label("Email", exact=True).fill("siti@example.org")
-    page.get_by_label("Rincian informasi yang dibutuhkan").fill("Jumlah pernikahan per KUA tahun 2025")
-    page.get_by_label("Tujuan penggunaan informasi").fill("Penelitian skripsi")
-    page.get_by_label("Melihat/membaca/mendengarkan/mencatat").check()
-    page.get_by_label("Surat elektronik (email)").check()
-    page.get_by_label("Saya menyatakan data di atas benar").check()
+    fill_ppid_request(
+        page,
+        ktp_scan(tmp_path, "ktp-siti.png"),
+        nik="3514 0152 0890",  # four digits short
+        phone=None,
+        obtain="Melihat/membaca/mendengarkan/mencatat",
+    )
     page.get_by_role("button", name="Kirim permohonan").click()
 
     # The summary is at the top, holds the focus and names the field.

@@ -6,18 +6,18 @@ the unit's PPID answers it from the queue with a file; the requester opens
 the tracking page again and downloads the answer and the written notice.
 """
 
-import io
 import os
 import re
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from humas_portal.core.models import Role
 from ppid.models import PpidProfile, PpidRequest, RequestStatus
 from tests.factories import UserFactory, grant
 from tests.pdfs import plain_pdf
+
+from .ppid_forms import fill_ppid_request, ktp_scan
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -45,14 +45,6 @@ def ppid_setup(org, settings):
     return staff
 
 
-def ktp_scan(tmp_path):
-    path = tmp_path / "ktp.png"
-    buffer = io.BytesIO()
-    Image.new("RGB", (300, 190), (210, 225, 240)).save(buffer, format="PNG")
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
 def test_public_files_a_request_ppid_answers_and_the_requester_downloads(
     org, ppid_setup, page, new_page, log_in, tmp_path
 ):
@@ -60,18 +52,7 @@ def test_public_files_a_request_ppid_answers_and_the_requester_downloads(
     page.goto(f"/ppid/{org.pasuruan.slug}/")
     page.get_by_role("link", name="Ajukan permohonan informasi").click()
     expect(page.get_by_role("heading", name="Formulir permohonan informasi publik")).to_be_visible()
-    page.get_by_label("Perorangan").check()
-    page.get_by_label("Nama pemohon").fill("Siti Aminah")
-    page.get_by_label("NIK atau nomor akta/SK badan hukum").fill("3514015208900001")
-    page.get_by_label("Pindaian KTP atau akta badan hukum").set_input_files(str(ktp_scan(tmp_path)))
-    page.get_by_label("Alamat").fill("Jl. Pahlawan 1, Bangil")
-    page.get_by_label("Nomor telepon/HP").fill("081234567890")
-    page.get_by_label("Email", exact=True).fill("siti@example.org")
-    page.get_by_label("Rincian informasi yang dibutuhkan").fill("Jumlah pernikahan per KUA tahun 2025")
-    page.get_by_label("Tujuan penggunaan informasi").fill("Penelitian skripsi")
-    page.get_by_label("Mendapatkan salinan elektronik (softcopy)").check()
-    page.get_by_label("Surat elektronik (email)").check()
-    page.get_by_label("Saya menyatakan data di atas benar").check()
+    fill_ppid_request(page, ktp_scan(tmp_path))
     page.get_by_role("button", name="Kirim permohonan").click()
 
     expect(page).to_have_url(re.compile(r"/ppid/lacak/[A-Za-z0-9_\-]{43}/$"))

@@ -17,7 +17,6 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from PIL import Image
 from playwright.sync_api import expect
 
 from dumas import services as dumas_services
@@ -26,6 +25,8 @@ from humas_portal.core.models import User
 from news.views_public import SubscriptionForm
 from ppid import services as ppid_services
 from ppid.models import PpidRequest
+
+from .ppid_forms import fill_ppid_request, ktp_scan
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -78,33 +79,12 @@ def no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
-def ktp_scan(tmp_path):
-    path = tmp_path / "ktp.png"
-    Image.new("RGB", (300, 190), (210, 225, 240)).save(path, format="PNG")
-    return path
-
-
-def fill_ppid_request(page, tmp_path) -> None:
-    page.get_by_label("Perorangan").check()
-    page.get_by_label("Nama pemohon").fill("Siti Aminah")
-    page.get_by_label("NIK atau nomor akta/SK badan hukum").fill("3514015208900001")
-    page.get_by_label("Pindaian KTP atau akta badan hukum").set_input_files(str(ktp_scan(tmp_path)))
-    page.get_by_label("Alamat").fill("Jl. Pahlawan 1, Bangil")
-    page.get_by_label("Nomor telepon/HP").fill("081234567890")
-    page.get_by_label("Email", exact=True).fill("siti@example.org")
-    page.get_by_label("Rincian informasi yang dibutuhkan").fill("Jumlah pernikahan per KUA tahun 2025")
-    page.get_by_label("Tujuan penggunaan informasi").fill("Penelitian skripsi")
-    page.get_by_label("Mendapatkan salinan elektronik (softcopy)").check()
-    page.get_by_label("Surat elektronik (email)").check()
-    page.get_by_label("Saya menyatakan data di atas benar").check()
-
-
 def file_ppid_request(page, tmp_path) -> PpidRequest:
     follow_header(page, "PPID")
     page.get_by_role("link", name=re.compile(OFFICE)).first.click()
     page.get_by_role("link", name="Ajukan permohonan informasi").click()
     no_sideways_scroll(page)
-    fill_ppid_request(page, tmp_path)
+    fill_ppid_request(page, ktp_scan(tmp_path))
     send(page, "Kirim permohonan")
     expect(page).to_have_url(re.compile(r"/ppid/lacak/[A-Za-z0-9_\-]{43}/$"))
     heading = page.get_by_role("heading", name=re.compile(r"^Permohonan KK3514.PPID."))

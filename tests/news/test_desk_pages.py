@@ -12,13 +12,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from humas_portal.core.models import Role, UnitKind, UnitTimeZone
+from humas_portal.core.models import Role
 from humas_portal.core.policy import roles_of
 from humas_portal.core.workflow import ReviewStatus
 from news import desk
 from news.models import NewsItem
 
-from ..factories import UserFactory, WorkUnitFactory, grant
+from ..factories import UserFactory, grant
 from .factories import NewsImageFactory, NewsItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -427,17 +427,7 @@ def test_the_history_and_the_revisions_are_desk_tables(client, org, people):
 
 
 @pytest.fixture
-def wita_writer(org):
-    office = WorkUnitFactory(
-        name="Kankemenag Kota Makassar",
-        kind=UnitKind.KANKEMENAG,
-        timezone=UnitTimeZone.WITA,
-        parent=org.kanwil,
-    )
-    unit = WorkUnitFactory(
-        name="KUA Kecamatan Tamalate", kind=UnitKind.KUA, timezone=UnitTimeZone.WITA, parent=office
-    )
-    unit.refresh_from_db()
+def wita_writer(wita_unit):
     writer = UserFactory()
-    grant(writer, Role.KONTRIBUTOR, unit)
-    return writer, unit
+    grant(writer, Role.KONTRIBUTOR, wita_unit)
+    return writer, wita_unit

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from humas_portal.core.models import Role, UnitKind, UnitTimeZone
+from humas_portal.core.models import Role
 from humas_portal.core.policy import roles_of
 from humas_portal.core.workflow import ReviewStatus
 from news import views_desk
 from news.models import NewsItem
 
-from ..factories import UserFactory, WorkUnitFactory, grant
+from ..factories import UserFactory, grant
 from .factories import NewsItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -278,21 +278,6 @@ def test_a_verifier_cannot_edit(client, org, people):
 
 
 # --- Time zones ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def wita_unit(org):
-    office = WorkUnitFactory(
-        name="Kankemenag Kota Makassar",
-        kind=UnitKind.KANKEMENAG,
-        timezone=UnitTimeZone.WITA,
-        parent=org.kanwil,
-    )
-    unit = WorkUnitFactory(
-        name="KUA Kecamatan Tamalate", kind=UnitKind.KUA, timezone=UnitTimeZone.WITA, parent=office
-    )
-    unit.refresh_from_db()
-    return unit
 
 
 def test_a_publish_time_entered_in_wita_is_stored_in_utc(client, wita_unit):

@@ -327,13 +327,7 @@ def test_objection_form_on_the_tracking_page(client, org, ppid_people, django_ca
     with time_machine.travel(datetime(2026, 3, 13, 10, tzinfo=WIB), tick=False):
         submitted = submit_request(org.pasuruan)
     with time_machine.travel(datetime(2026, 4, 2, 10, tzinfo=WIB), tick=False):
-        services.ppid_request_answer(
-            request=submitted.request,
-            actor=ppid_people.ppid,
-            decision="ditolak",
-            refusal_ground="h",
-            consequence_test="Membuka rahasia pribadi.",
-        )
+        refuse(submitted, ppid_people.ppid)
         url = reverse("ppid:track", kwargs={"token": submitted.token})
         page = client.get(url).text
         assert "Ajukan keberatan" in page
@@ -461,6 +455,18 @@ def test_ppid_page_query_count_is_the_same_for_3_and_30_dip_entries(client, org,
     count_for(30)
 
 
+def refuse(submitted, officer) -> None:
+    """Answer the request with a refusal on Article 17(h), which opens the
+    objection."""
+    services.ppid_request_answer(
+        request=submitted.request,
+        actor=officer,
+        decision="ditolak",
+        refusal_ground="h",
+        consequence_test="Membuka rahasia pribadi.",
+    )
+
+
 def guard_token(page: str) -> str:
     match = re.search(r'name="form_token" value="([^"]+)"', page)
     assert match, "the page carries no guard token"
@@ -473,13 +479,7 @@ def test_the_objection_asks_the_sum_past_the_soft_limit_and_stops_at_the_hard_on
     settings.PPID_SUBMISSIONS_SOFT_LIMIT = 1
     settings.PPID_SUBMISSIONS_PER_HOUR = 2
     submitted = submit_request(org.pasuruan)
-    services.ppid_request_answer(
-        request=submitted.request,
-        actor=ppid_people.ppid,
-        decision="ditolak",
-        refusal_ground="h",
-        consequence_test="Membuka rahasia pribadi.",
-    )
+    refuse(submitted, ppid_people.ppid)
     url = reverse("ppid:track", kwargs={"token": submitted.token})
     objection_url = reverse("ppid:track_objection", kwargs={"token": submitted.token})
     address = {"REMOTE_ADDR": "198.51.100.77"}
